@@ -1,0 +1,190 @@
+package providers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Role of a message in a chat request.
+const (
+	RoleSystem    = "system"
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
+)
+
+// Image is an image sent with a message. Data holds the raw bytes; MIME is
+// its media type (image/png, image/jpeg).
+type Image struct {
+	MIME string
+	Data []byte
+}
+
+// Message is one chat turn: text and, for user turns, optional images that
+// follow the text.
+type Message struct {
+	Role   string
+	Text   string
+	Images []Image
+}
+
+// Params are the common generation parameters. A nil field is "not set":
+// the adapter sends nothing and the provider's default applies.
+type Params struct {
+	Temperature *float64 `json:"temperature,omitempty" yaml:"temperature"`
+	TopP        *float64 `json:"top_p,omitempty" yaml:"top_p"`
+	MaxTokens   *int     `json:"max_tokens,omitempty" yaml:"max_tokens"`
+	Seed        *int64   `json:"seed,omitempty" yaml:"seed"`
+	Stop        []string `json:"stop,omitempty" yaml:"stop"`
+}
+
+// Request is one call to a model.
+type Request struct {
+	Model    string
+	Messages []Message
+	Params   Params
+	// Stream asks for a streamed answer; adapters that can stream use it to
+	// measure time to first token.
+	Stream bool
+}
+
+// Usage is the token accounting the provider reported (0 when it did not).
+type Usage struct {
+	InputTokens  int `json:"input_tokens"`
+	OutputTokens int `json:"output_tokens"`
+}
+
+// Response is the outcome of one successful call.
+type Response struct {
+	Text string
+	// Model is the model name the server reported (may differ from the
+	// requested alias, e.g. a dated snapshot).
+	Model        string
+	FinishReason string
+	Usage        Usage
+	// TTFT is the time from sending the request to the first content token
+	// (streaming only; 0 otherwise).
+	TTFT time.Duration
+	// Latency is the time from sending the request to the end of the body.
+	Latency time.Duration
+	// RateLimit holds the provider's rate-limit headers (lower-case names),
+	// for `providers check` and diagnostics. Never holds secrets.
+	RateLimit map[string]string
+}
+
+// Provider is one configured target's connection to a model API.
+//
+// Complete performs exactly one attempt: retries, pacing and timing of the
+// wait belong to the runner. It returns a *Error for every failure the
+// provider or the network caused. Implementations must be safe for
+// concurrent use by many goroutines.
+type Provider interface {
+	Complete(ctx context.Context, req *Request) (*Response, error)
+}
+
+// Config is what a factory needs to build a Provider. Secrets are resolved
+// from the environment by the caller and live only here, in memory.
+type Config struct {
+	// Name is the user's target name (for messages).
+	Name string
+	// Provider is the registry name ("openai", "sim", ...).
+	Provider string
+	// API selects between a provider's APIs ("native", "openai"); "" is the
+	// provider's default.
+	API string
+	// BaseURL is the provider's API root; "" means the real endpoint.
+	BaseURL string
+	// APIKey, AccessKey and SecretKey are credentials. Never log them.
+	APIKey    string
+	AccessKey string
+	SecretKey string
+	// APIKeyEnv names the variable the key came from, for error messages.
+	APIKeyEnv string
+	// HTTPClient is used for every request; nil means a default client.
+	HTTPClient *http.Client
+	// MaxResponseBytes caps how much of a body is read (0: DefaultMaxResponseBytes).
+	MaxResponseBytes int64
+}
+
+// DefaultMaxResponseBytes caps a response body read into memory.
+const DefaultMaxResponseBytes = 16 << 20
+
+// Info describes a registered provider for `providers list` and the README.
+type Info struct {
+	Name string
+	// Description says what it speaks.
+	Description string
+	// DefaultBaseURL is the real endpoint root.
+	DefaultBaseURL string
+	// KeyEnv is the conventional environment variable for the API key ("" if none needed).
+	KeyEnv string
+	// Simulated is true for the local simulator.
+	Simulated bool
+}
+
+// Factory builds a Provider from a Config.
+type Factory func(cfg Config) (Provider, error)
+
+var (
+	regMu    sync.RWMutex
+	registry = map[string]entry{}
+)
+
+type entry struct {
+	info    Info
+	factory Factory
+}
+
+// Register adds a provider under info.Name. It panics on a duplicate name:
+// registration happens in init functions and a clash is a programming error.
+func Register(info Info, f Factory) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	if _, dup := registry[info.Name]; dup {
+		panic("providers: duplicate registration of " + info.Name)
+	}
+	registry[info.Name] = entry{info: info, factory: f}
+}
+
+// Lookup returns the Info of a registered provider.
+func Lookup(name string) (Info, bool) {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	e, ok := registry[name]
+	return e.info, ok
+}
+
+// New builds the provider cfg.Provider names.
+func New(cfg Config) (Provider, error) {
+	regMu.RLock()
+	e, ok := registry[cfg.Provider]
+	regMu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("unknown provider %q (known: %v)", cfg.Provider, Names())
+	}
+	return e.factory(cfg)
+}
+
+// List returns every registered provider, sorted by name.
+func List() []Info {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	out := make([]Info, 0, len(registry))
+	for _, e := range registry {
+		out = append(out, e.info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Names returns the sorted registered provider names.
+func Names() []string {
+	var out []string
+	for _, i := range List() {
+		out = append(out, i.Name)
+	}
+	return out
+}

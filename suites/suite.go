@@ -1,0 +1,76 @@
+package suites
+
+import (
+	"text/template"
+
+	"github.com/llmbench/llmbench/providers"
+)
+
+// Suite is a named set of cases with the prompt template and scorers that
+// apply to all of them.
+type Suite struct {
+	Name        string
+	Description string
+	// Path is the suite file ("builtin:NAME" for built-in suites).
+	Path string
+	// Builtin is true for the suites embedded in the binary.
+	Builtin bool
+	// System is an optional system prompt.
+	System string
+	// PromptText is the raw Go text/template source.
+	PromptText string
+	// Prompt is the parsed template (option missingkey=error).
+	Prompt *template.Template
+	// Scorers names the scorers, in order; the first is the primary score.
+	Scorers []string
+	// Params are per-suite generation parameters; target params override
+	// nothing here: suite params win where set (a suite knows what it needs).
+	Params providers.Params
+	// Cases in file order.
+	Cases []Case
+	// Hash is the hex SHA-256 over the definition, the cases and the images:
+	// a run records it so comparisons use only unchanged content.
+	Hash string
+}
+
+// Case is one prompt plus what counts as right.
+type Case struct {
+	ID string
+	// Fields are the case's fields for the template (everything on the line
+	// except id, reference(s) and images).
+	Fields map[string]any
+	// References are the acceptable answers (reference and references merged).
+	References []string
+	// Images attached to the case, loaded into memory, in order.
+	Images []providers.Image
+	// ImagePaths are the images' paths as written in the case (for the report).
+	ImagePaths []string
+	// Line is the 1-based line in the cases file (0 for inline cases).
+	Line int
+	// Hash is the hex SHA-256 of the case's content (fields, references, image bytes).
+	Hash string
+}
+
+// Score is one scorer's verdict on one output.
+type Score struct {
+	// Scorer is the registry name.
+	Scorer string `json:"scorer"`
+	// Value is in [0,1] for all first-cut scorers.
+	Value float64 `json:"value"`
+	// Binary is true for pass/fail scorers (Value is 0 or 1).
+	Binary bool `json:"binary,omitempty"`
+	// Extracted is the answer an extracting scorer read from the output.
+	Extracted string `json:"extracted,omitempty"`
+	// Tokenizer names the tokenizer a token-based scorer used.
+	Tokenizer string `json:"tokenizer,omitempty"`
+	// Version identifies the scorer implementation, so rescoring can tell
+	// old scores from new.
+	Version string `json:"version,omitempty"`
+}
+
+// Scorer scores one model output against a case. Implementations are
+// stateless and safe for concurrent use.
+type Scorer interface {
+	Name() string
+	Score(output string, c *Case) Score
+}
