@@ -7,7 +7,9 @@
 // case, target, repeat) without loading a run into memory. A resumed run
 // asks Store.Done which calls it can skip; the results table's unique key
 // (run, suite, case, target, repeat) guarantees a call is never stored
-// twice.
+// twice. Results of class canceled (cut off by an interruption) are the one
+// exception: Done leaves them out, so a resumed run makes those calls again,
+// and the Writer replaces them.
 //
 // Storage: mattn/go-sqlite3 with its pragmas in the DSN (WAL, busy timeout,
 // foreign keys, BEGIN IMMEDIATE, synchronous=NORMAL), so a report can read

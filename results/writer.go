@@ -60,6 +60,10 @@ type Writer struct {
 	closeOnce sync.Once
 	errMu     sync.Mutex
 	err       error
+
+	// beforeBatch, if set (by tests), runs in the loop before each batch
+	// is written.
+	beforeBatch func()
 }
 
 // op is a queued result or, when res is nil, a flush request answered on ack.
@@ -70,7 +74,9 @@ type op struct {
 }
 
 // NewWriter starts a Writer on s. Close it before closing s.
-func (s *Store) NewWriter(opts WriterOptions) *Writer {
+func (s *Store) NewWriter(opts WriterOptions) *Writer { return s.newWriter(opts, nil) }
+
+func (s *Store) newWriter(opts WriterOptions, beforeBatch func()) *Writer {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 256
 	}
@@ -82,6 +88,8 @@ func (s *Store) NewWriter(opts WriterOptions) *Writer {
 		opts:  opts,
 		ops:   make(chan op, opts.BatchSize),
 		done:  make(chan struct{}),
+
+		beforeBatch: beforeBatch,
 	}
 	go w.loop()
 	return w
@@ -186,6 +194,9 @@ func (w *Writer) loop() {
 		timer.Stop()
 		if len(batch) == 0 {
 			return
+		}
+		if w.beforeBatch != nil {
+			w.beforeBatch()
 		}
 		if w.Err() == nil {
 			if err := w.store.writeBatch(context.Background(), batch); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 	"unicode/utf8"
 
@@ -262,6 +263,60 @@ func TestReadWhileWriting(t *testing.T) {
 	}
 	t.Logf("%d reads while writing", reads)
 	checkIntegrity(t, reader)
+}
+
+// TestPutBackPressure checks that Put blocks while the queue is full and
+// that its context ends the wait. The Writer's loop is held inside a batch
+// by a hook; synctest.Wait tells when every goroutine is blocked.
+func TestPutBackPressure(t *testing.T) {
+	s, _ := openStore(t)
+	setupRun(t, s, "r")
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		release := make(chan struct{})
+		w := s.newWriter(WriterOptions{BatchSize: 1}, func() { <-release })
+		put := func(ctx context.Context, rep int) error {
+			return w.Put(ctx, fullResult("r", "vision", "v1", "gpt-4o", rep))
+		}
+		if err := put(ctx, 1); err != nil { // taken by the loop, which blocks in the hook
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if err := put(ctx, 2); err != nil { // fills the queue (BatchSize 1)
+			t.Fatal(err)
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		third := make(chan error, 1)
+		go func() { third <- put(cctx, 3) }()
+		synctest.Wait()
+		select {
+		case err := <-third:
+			t.Fatalf("Put on a full queue returned %v without blocking", err)
+		default:
+		}
+		cancel()
+		synctest.Wait()
+		select {
+		case err := <-third:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("blocked Put = %v, want context.Canceled", err)
+			}
+		default:
+			t.Fatal("canceling the context did not end a blocked Put")
+		}
+		close(release)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	done, err := s.Done(context.Background(), "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[Key]bool{{"vision", "v1", "gpt-4o", 1}: true, {"vision", "v1", "gpt-4o", 2}: true}
+	if diff := cmp.Diff(want, done); diff != "" {
+		t.Errorf("stored (-want +got):\n%s", diff)
+	}
 }
 
 func TestWriterStickyError(t *testing.T) {
