@@ -1,0 +1,31 @@
+// Package report turns one stored run into numbers a reader can trust and
+// files a reader can open: statistics, SVG plots, a single self-contained
+// HTML file and a benchstat-like terminal summary.
+//
+// It is the last step of the flow:
+//
+//	results.Store ─ Source ─> Build ─> *Data ─┬─> WriteHTML (report.html)
+//	                                          └─> WriteText (terminal)
+//
+// Build reads the run through Source, a small interface that
+// *results.Store satisfies, in one streaming pass over the results, and
+// groups them by (suite, target). The primary score of a suite is its
+// first scorer's. Each (suite, target) cell gets its score with a 95%
+// interval (Wilson for pass rates, a seeded bootstrap for means), its error
+// and refusal counts (a content-filter refusal is never a wrong answer),
+// latency and time-to-first-token percentiles, and a paired comparison
+// with the run's baseline target: the mean difference with a paired
+// bootstrap interval and a McNemar or Wilcoxon p-value, shown as "~" when
+// the interval includes zero. stats.go documents every formula next to its
+// code.
+//
+// Rendering is deterministic: no generation time, no randomness (the
+// bootstrap has a fixed seed), a fixed palette indexed by sorted target
+// name. The same Data renders to the same bytes, which the golden-file
+// tests rely on (go test ./report -update rewrites them).
+//
+// The HTML file fetches nothing: CSS, SVG plots and the filter script are
+// inline, case images are PNG thumbnails in data: URLs, and a
+// Content-Security-Policy forbids any request. Everything that comes from
+// a model, a suite or a config is escaped by html/template.
+package report
