@@ -1,0 +1,632 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/results"
+)
+
+// MaxTextBytes caps each prompt and answer kept for the drill-down tables;
+// longer text is cut at a rune boundary and marked as truncated. Scores are
+// computed from the stored results, never from the cut text.
+const MaxTextBytes = 8 << 10
+
+// Data is everything a report shows about one run, computed by Build.
+// Renderers (WriteHTML, WriteText) only format it: the same Data always
+// renders to the same bytes.
+type Data struct {
+	Run results.Run
+	// Targets in display order: the baseline first, then by name.
+	Targets []TargetSummary
+	// Suites in the order the source lists them; suites seen only in
+	// results follow, by name.
+	Suites []SuiteSummary
+	// Simulated is true when any target is the local simulator.
+	Simulated bool
+	// BaselineMissing is true when the run names a baseline that has no
+	// target (no comparisons can be made).
+	BaselineMissing bool
+}
+
+// TargetSummary is a target with its figures over all suites.
+type TargetSummary struct {
+	results.Target
+	// Baseline is true for the run's baseline target.
+	Baseline bool
+	// Colour is the target's palette index: its position among the target
+	// names in sorted order, so it is the same in every plot and table.
+	Colour int
+	Calls
+	// LatencySamples and TTFTSamples are the successful calls' latencies
+	// and non-zero times to first token, sorted, for the ECDF plots.
+	LatencySamples, TTFTSamples []time.Duration
+}
+
+// Calls is what is known about a group of calls beyond their scores.
+type Calls struct {
+	// N counts the calls (results), failed ones included.
+	N int
+	// Errors counts failed calls other than refusals; Refusals counts
+	// content-filter blocks (class content_filtered), which are never
+	// scored as wrong answers.
+	Errors, Refusals int
+	// ErrorClasses breaks Errors and Refusals down by class, in the order of
+	// providers.Classes (unknown classes last, by name).
+	ErrorClasses []ClassCount
+	// Latency is over successful calls; TTFT over successful streamed calls.
+	Latency, TTFT Latencies
+	// TokensPerSecond is the median over successful calls with output
+	// tokens of OutputTokens / Latency (decode and prefill together).
+	TokensPerSecond float64
+	// InputTokens and OutputTokens are summed over all calls.
+	InputTokens, OutputTokens int64
+}
+
+// ErrorRate is Errors / N (0 when N is 0).
+func (c Calls) ErrorRate() float64 { return ratio(c.Errors, c.N) }
+
+// RefusalRate is Refusals / N (0 when N is 0).
+func (c Calls) RefusalRate() float64 { return ratio(c.Refusals, c.N) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// ClassCount is the number of failed calls of one error class.
+type ClassCount struct {
+	Class string
+	N     int
+}
+
+// SuiteSummary is one suite's figures per target and its drill-down rows.
+type SuiteSummary struct {
+	results.SuiteInfo
+	// Scorer is the primary scorer (the suite's first).
+	Scorer string
+	// Binary is true when every primary score is pass/fail: Score is then a
+	// pass rate with a Wilson interval, else a mean with a bootstrap one.
+	Binary bool
+	// Cells holds one entry per Data.Targets, in the same order.
+	Cells []Cell
+	// Rows holds one entry per (case, repeat), in case order.
+	Rows []Row
+}
+
+// Cell is one (suite, target) summary.
+type Cell struct {
+	Target    string
+	Baseline  bool
+	Simulated bool
+	// Colour is the target's palette index (see TargetSummary.Colour).
+	Colour int
+	// Score is the pass rate or mean of the primary score over the calls
+	// that answered and were scored; Score.N counts them.
+	Score Interval
+	// Unscored counts answered calls without a primary score.
+	Unscored int
+	Calls
+	// Comparison is nil for the baseline itself and when there is no
+	// baseline.
+	Comparison *Comparison
+}
+
+// Row is one (case, repeat) of a suite with every target's answer.
+type Row struct {
+	CaseID string
+	Repeat int
+	Prompt string
+	// PromptTruncated is true when Prompt was cut at MaxTextBytes.
+	PromptTruncated bool
+	References      []string
+	Images          []Thumbnail
+	// Answers holds one entry per Data.Targets, in the same order.
+	Answers []Answer
+	// Lost is true when some target scored below the baseline here.
+	Lost bool
+}
+
+// Answer is one target's result for a row.
+type Answer struct {
+	// Present is false when the target has no result for the row.
+	Present bool
+	Output  string
+	// OutputBytes is the stored output's length; Output is cut at
+	// MaxTextBytes when it is longer.
+	OutputBytes int
+	Scored      bool
+	Score       float64
+	ErrorClass  string
+	ErrorMsg    string
+	Latency     time.Duration
+	// Lost is true when both this target and the baseline were scored here
+	// and this target scored lower.
+	Lost bool
+}
+
+// Truncated reports whether Output was cut.
+func (a Answer) Truncated() bool { return len(a.Output) < a.OutputBytes }
+
+// Build reads run runID from src and computes its report data. Results
+// are read in one streaming pass and grouped by (suite, target); for each
+// pair only compact per-call figures are kept, plus the (cut) text the
+// drill-down tables show.
+func Build(ctx context.Context, src Source, runID string) (*Data, error) {
+	run, err := src.Run(ctx, runID)
+	if err != nil {
+		return nil, fmt.Errorf("read run %s: %w", runID, err)
+	}
+	targets, err := src.Targets(ctx, runID)
+	if err != nil {
+		return nil, fmt.Errorf("read targets of run %s: %w", runID, err)
+	}
+	infos, err := src.Suites(ctx, runID)
+	if err != nil {
+		return nil, fmt.Errorf("read suites of run %s: %w", runID, err)
+	}
+	b := newBuilder(run, targets, infos)
+	for c, err := range src.Cases(ctx, runID) {
+		if err != nil {
+			return nil, fmt.Errorf("read cases of run %s: %w", runID, err)
+		}
+		b.addCase(c)
+	}
+	n := 0
+	for r, err := range src.Results(ctx, runID) {
+		if err != nil {
+			return nil, fmt.Errorf("read results of run %s: %w", runID, err)
+		}
+		if n++; n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("read results of run %s: %w", runID, err)
+			}
+		}
+		b.addResult(&r)
+	}
+	return b.finish(), nil
+}
+
+// Outcome kinds of one call, as the statistics see it.
+const (
+	kindMissing  uint8 = iota // no result
+	kindScored                // answered, primary score present
+	kindUnscored              // answered, no primary score
+	kindRefused               // content_filtered
+	kindError                 // any other error class
+)
+
+// outcome is the compact per-call record statistics are computed from.
+type outcome struct {
+	kind      uint8
+	score     float64
+	latency   time.Duration
+	ttft      time.Duration
+	inTokens  int32
+	outTokens int32
+	class     string
+}
+
+type rowKey struct {
+	caseID string
+	repeat int
+}
+
+type rowAcc struct {
+	key      rowKey
+	outcomes []outcome // by target index
+	answers  []Answer  // by target index
+}
+
+type suiteAcc struct {
+	info      results.SuiteInfo
+	scorer    string
+	anyScore  bool
+	allBinary bool
+	caseOrder map[string]int
+	cases     map[string]*caseAcc
+	rows      map[rowKey]*rowAcc
+}
+
+// caseAcc is what a drill-down row shows about a case.
+type caseAcc struct {
+	prompt     string
+	truncated  bool
+	references []string
+	images     []Thumbnail
+}
+
+type builder struct {
+	run       results.Run
+	targets   []results.Target // display order
+	targetIdx map[string]int
+	baseIdx   int // -1 without a baseline
+	suites    []*suiteAcc
+	suiteIdx  map[string]*suiteAcc
+	extra     []string // suites seen only in cases/results, in order of appearance
+}
+
+func newBuilder(run results.Run, targets []results.Target, infos []results.SuiteInfo) *builder {
+	b := &builder{
+		run:       run,
+		targetIdx: map[string]int{},
+		baseIdx:   -1,
+		suiteIdx:  map[string]*suiteAcc{},
+	}
+	for _, t := range targets {
+		b.addTarget(t)
+	}
+	for _, si := range infos {
+		b.addSuite(si)
+	}
+	return b
+}
+
+func (b *builder) addTarget(t results.Target) int {
+	if i, ok := b.targetIdx[t.Name]; ok {
+		return i
+	}
+	b.targets = append(b.targets, t)
+	// Display order: baseline first, then by name. Indices are fixed only
+	// in finish; until then they are insertion order.
+	b.targetIdx[t.Name] = len(b.targets) - 1
+	for _, s := range b.suites {
+		for _, r := range s.rows {
+			r.outcomes = append(r.outcomes, outcome{})
+			r.answers = append(r.answers, Answer{})
+		}
+	}
+	return len(b.targets) - 1
+}
+
+func (b *builder) addSuite(si results.SuiteInfo) *suiteAcc {
+	if s, ok := b.suiteIdx[si.Name]; ok {
+		return s
+	}
+	s := &suiteAcc{
+		info:      si,
+		allBinary: true,
+		caseOrder: map[string]int{},
+		cases:     map[string]*caseAcc{},
+		rows:      map[rowKey]*rowAcc{},
+	}
+	if len(si.Scorers) > 0 {
+		s.scorer = si.Scorers[0]
+	}
+	b.suites = append(b.suites, s)
+	b.suiteIdx[si.Name] = s
+	return s
+}
+
+func (b *builder) suite(name string) *suiteAcc {
+	if s, ok := b.suiteIdx[name]; ok {
+		return s
+	}
+	b.extra = append(b.extra, name)
+	return b.addSuite(results.SuiteInfo{Name: name})
+}
+
+func (b *builder) addCase(c results.Case) {
+	s := b.suite(c.Suite)
+	if _, dup := s.cases[c.ID]; dup {
+		return
+	}
+	s.caseOrder[c.ID] = len(s.caseOrder)
+	p, cut := clip(c.Prompt)
+	s.cases[c.ID] = &caseAcc{prompt: p, truncated: cut, references: c.References, images: thumbnails(c.Images)}
+}
+
+func (b *builder) addResult(r *results.Result) {
+	s := b.suite(r.Suite)
+	ti, ok := b.targetIdx[r.Target]
+	if !ok {
+		ti = b.addTarget(results.Target{Name: r.Target})
+	}
+	k := rowKey{r.CaseID, r.Repeat}
+	row, ok := s.rows[k]
+	if !ok {
+		row = &rowAcc{key: k, outcomes: make([]outcome, len(b.targets)), answers: make([]Answer, len(b.targets))}
+		s.rows[k] = row
+	}
+	// A duplicate (suite, case, target, repeat) replaces the earlier
+	// result, so every call is counted once.
+	o := outcome{
+		latency:   r.Latency,
+		ttft:      r.TTFT,
+		inTokens:  int32(min(r.InputTokens, 1<<31-1)),
+		outTokens: int32(min(r.OutputTokens, 1<<31-1)),
+		class:     r.ErrorClass,
+	}
+	out, _ := clip(r.Output)
+	a := Answer{Present: true, Output: out, OutputBytes: len(r.Output), ErrorClass: r.ErrorClass, ErrorMsg: r.ErrorMessage, Latency: r.Latency}
+	switch {
+	case r.ErrorClass == string(providers.ContentFiltered):
+		o.kind = kindRefused
+	case r.ErrorClass != "":
+		o.kind = kindError
+	default:
+		o.kind = kindUnscored
+		if s.scorer == "" && len(r.Scores) > 0 {
+			// A suite the source did not describe: its first scorer seen
+			// is taken as primary.
+			s.scorer = r.Scores[0].Scorer
+		}
+		for _, sc := range r.Scores {
+			if sc.Scorer == s.scorer {
+				o.kind, o.score = kindScored, sc.Value
+				a.Scored, a.Score = true, sc.Value
+				s.anyScore = true
+				s.allBinary = s.allBinary && sc.Binary
+				break
+			}
+		}
+	}
+	row.outcomes[ti] = o
+	row.answers[ti] = a
+}
+
+func (b *builder) finish() *Data {
+	d := &Data{Run: b.run}
+
+	// Display order and palette. perm maps display index → insertion index.
+	names := make([]string, len(b.targets))
+	for i, t := range b.targets {
+		names[i] = t.Name
+	}
+	sorted := slices.Clone(names)
+	slices.Sort(sorted)
+	perm := make([]int, len(b.targets))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(x, y int) int {
+		bx, by := names[x] == b.run.Baseline, names[y] == b.run.Baseline
+		switch {
+		case bx && !by:
+			return -1
+		case by && !bx:
+			return 1
+		}
+		return cmp.Compare(names[x], names[y])
+	})
+	base := -1
+	for di, ii := range perm {
+		t := b.targets[ii]
+		isBase := t.Name == b.run.Baseline
+		if isBase {
+			base = di
+		}
+		col, _ := slices.BinarySearch(sorted, t.Name)
+		d.Targets = append(d.Targets, TargetSummary{Target: t, Baseline: isBase, Colour: col})
+		d.Simulated = d.Simulated || t.Simulated
+	}
+	d.BaselineMissing = b.run.Baseline != "" && base < 0
+
+	// Per-target accumulators over all suites.
+	all := make([]callsAcc, len(perm))
+
+	extraSet := map[string]bool{}
+	for _, n := range b.extra {
+		extraSet[n] = true
+	}
+	order := make([]*suiteAcc, 0, len(b.suites))
+	for _, s := range b.suites {
+		if !extraSet[s.info.Name] {
+			order = append(order, s)
+		}
+	}
+	slices.Sort(b.extra)
+	for _, n := range b.extra {
+		order = append(order, b.suiteIdx[n])
+	}
+
+	for _, s := range order {
+		ss := SuiteSummary{SuiteInfo: s.info, Scorer: s.scorer, Binary: s.anyScore && s.allBinary}
+		rows := make([]*rowAcc, 0, len(s.rows))
+		for _, r := range s.rows {
+			rows = append(rows, r)
+		}
+		// Rows for case IDs the source listed come in case order; others
+		// follow by ID. Within a case, by repeat.
+		slices.SortFunc(rows, func(x, y *rowAcc) int {
+			ox, okx := s.caseOrder[x.key.caseID]
+			oy, oky := s.caseOrder[y.key.caseID]
+			switch {
+			case okx && !oky:
+				return -1
+			case oky && !okx:
+				return 1
+			case okx && oky && ox != oy:
+				return cmp.Compare(ox, oy)
+			}
+			if c := cmp.Compare(x.key.caseID, y.key.caseID); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.key.repeat, y.key.repeat)
+		})
+
+		cells := make([]callsAcc, len(perm))
+		diffs := make([][]float64, len(perm))
+		excl := make([]Excluded, len(perm))
+		for _, r := range rows {
+			row := Row{CaseID: r.key.caseID, Repeat: r.key.repeat, Answers: make([]Answer, len(perm))}
+			if c, ok := s.cases[r.key.caseID]; ok {
+				row.Prompt = c.prompt
+				row.PromptTruncated = c.truncated
+				row.References = c.references
+				row.Images = c.images
+			}
+			for di, ii := range perm {
+				o := r.outcomes[ii]
+				row.Answers[di] = r.answers[ii]
+				cells[di].add(o)
+				all[di].add(o)
+			}
+			if base >= 0 {
+				bo := r.outcomes[perm[base]]
+				for di, ii := range perm {
+					if di == base {
+						continue
+					}
+					to := r.outcomes[ii]
+					switch {
+					case to.kind == kindMissing && bo.kind == kindMissing:
+					case to.kind == kindRefused || bo.kind == kindRefused:
+						excl[di].Refusals++
+					case to.kind == kindError || bo.kind == kindError:
+						excl[di].Errors++
+					case to.kind != kindScored || bo.kind != kindScored:
+						excl[di].Missing++
+					default:
+						dlt := to.score - bo.score
+						diffs[di] = append(diffs[di], dlt)
+						if dlt < 0 {
+							row.Answers[di].Lost = true
+							row.Lost = true
+						}
+					}
+				}
+			}
+			ss.Rows = append(ss.Rows, row)
+		}
+		for di, t := range d.Targets {
+			c := Cell{
+				Target:    t.Name,
+				Baseline:  t.Baseline,
+				Simulated: t.Simulated,
+				Colour:    t.Colour,
+				Unscored:  cells[di].unscored,
+				Calls:     cells[di].calls(),
+			}
+			if ss.Binary {
+				pass := 0
+				for _, v := range cells[di].scores {
+					if v >= 0.5 {
+						pass++
+					}
+				}
+				c.Score = Wilson(pass, len(cells[di].scores))
+			} else {
+				c.Score = BootstrapMean(cells[di].scores)
+			}
+			if base >= 0 && di != base {
+				c.Comparison = compare(d.Targets[base].Name, diffs[di], ss.Binary, excl[di])
+			}
+			ss.Cells = append(ss.Cells, c)
+		}
+		d.Suites = append(d.Suites, ss)
+	}
+	for di := range d.Targets {
+		d.Targets[di].Calls = all[di].calls()
+		d.Targets[di].LatencySamples = all[di].latency
+		d.Targets[di].TTFTSamples = all[di].ttft
+	}
+	return d
+}
+
+// callsAcc accumulates the outcomes of a group of calls.
+type callsAcc struct {
+	n, errors, refusals, unscored int
+	classes                       map[string]int
+	scores                        []float64
+	latency, ttft                 []time.Duration
+	tps                           []float64
+	in, out                       int64
+}
+
+func (a *callsAcc) add(o outcome) {
+	if o.kind == kindMissing {
+		return
+	}
+	a.n++
+	a.in += int64(o.inTokens)
+	a.out += int64(o.outTokens)
+	switch o.kind {
+	case kindRefused, kindError:
+		if o.kind == kindRefused {
+			a.refusals++
+		} else {
+			a.errors++
+		}
+		if a.classes == nil {
+			a.classes = map[string]int{}
+		}
+		a.classes[o.class]++
+		return
+	case kindScored:
+		a.scores = append(a.scores, o.score)
+	case kindUnscored:
+		a.unscored++
+	}
+	a.latency = append(a.latency, o.latency)
+	if o.ttft > 0 {
+		a.ttft = append(a.ttft, o.ttft)
+	}
+	if o.outTokens > 0 && o.latency > 0 {
+		a.tps = append(a.tps, float64(o.outTokens)/o.latency.Seconds())
+	}
+}
+
+func (a *callsAcc) calls() Calls {
+	slices.Sort(a.latency)
+	slices.Sort(a.ttft)
+	c := Calls{
+		N:            a.n,
+		Errors:       a.errors,
+		Refusals:     a.refusals,
+		ErrorClasses: classCounts(a.classes),
+		Latency:      durationPercentiles(a.latency),
+		TTFT:         durationPercentiles(a.ttft),
+		InputTokens:  a.in,
+		OutputTokens: a.out,
+	}
+	if len(a.tps) > 0 {
+		c.TokensPerSecond = Percentile(a.tps, 50)
+	}
+	return c
+}
+
+// classCounts orders counts by providers.Classes, unknown classes last by name.
+func classCounts(m map[string]int) []ClassCount {
+	if len(m) == 0 {
+		return nil
+	}
+	var out []ClassCount
+	known := map[string]bool{}
+	for _, c := range providers.Classes {
+		known[string(c)] = true
+		if n := m[string(c)]; n > 0 {
+			out = append(out, ClassCount{string(c), n})
+		}
+	}
+	var rest []string
+	for c := range m {
+		if !known[c] {
+			rest = append(rest, c)
+		}
+	}
+	slices.Sort(rest)
+	for _, c := range rest {
+		out = append(out, ClassCount{c, m[c]})
+	}
+	return out
+}
+
+// clip cuts s to at most MaxTextBytes at a rune boundary.
+func clip(s string) (string, bool) {
+	if len(s) <= MaxTextBytes {
+		return s, false
+	}
+	cut := MaxTextBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut], true
+}
