@@ -21,3 +21,5 @@ type Source interface {
 	Cases(ctx context.Context, runID string) iter.Seq2[results.Case, error]
 	Results(ctx context.Context, runID string) iter.Seq2[results.Result, error]
 }
+
+var _ Source = (*results.Store)(nil)
