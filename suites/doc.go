@@ -1,0 +1,53 @@
+// Package suites defines what is asked and what counts as right: the Suite
+// and Case types, the loader for suite files, the built-in suites and the
+// scorers.
+//
+// Place in the flow:
+//
+//	suite.yaml + cases.jsonl ─ suites.Load ─> *Suite ─ bench.NewPlan ─> ...
+//	                                 bench.Run: provider.Complete ─> Scorer.Score ─> Result
+//
+// # Suite files
+//
+// A suite is a YAML file:
+//
+//	name: my-suite
+//	description: what it measures
+//	system: optional system prompt
+//	prompt: "{{.question}}"          # text/template over the case's fields, missingkey=error
+//	scorers: [exact]                 # registry names; the first is the primary score
+//	params: {temperature: 0, max_tokens: 256}
+//	cases: cases.jsonl               # relative to the suite file, or an inline list of case objects
+//
+// Each case is a JSON object (one per line in a JSONL file) with a unique
+// "id" (a JSON number is taken as its literal text: 7 → "7", 1.5 → "1.5"),
+// "reference" (a string) and/or "references" (a list of strings), optional
+// "images" (paths relative to the suite file that stay inside its folder, or
+// data:image/...;base64 URLs) and any other fields, which the prompt
+// template reads. Load checks everything before returning: it parses the
+// template, renders it for every case, loads and decodes every image, and
+// asks each scorer whether it can score each case (see CaseChecker). All
+// problems found are returned together in a *LoadError, each with its file
+// and line; a Suite is returned only when there are none.
+//
+// # Hashes
+//
+// Case.Hash is the hex SHA-256 of the canonical JSON of
+// {"id":…,"fields":…,"references":[…]} (encoding/json: object keys sorted,
+// numbers as written in the case file), followed, for each image in order,
+// by its length as 8 big-endian bytes and its bytes. Image paths are not
+// hashed: moving an image leaves the hash alone, changing a pixel does not.
+//
+// Suite.Hash is the hex SHA-256 of the canonical JSON of
+// {"name":…,"system":…,"prompt":…,"scorers":[…],"params":{…}} followed by
+// every case hash in file order, one per line. The description and the
+// suite's path are not part of it, so a built-in suite copied to a file
+// hashes the same. Two runs with the same suite hash asked the same
+// questions and scored them the same way.
+//
+// # Scorers
+//
+// Scorers live in a registry (RegisterScorer, LookupScorer, ScorerNames).
+// The built-in ones are exact, numeric, rougeL and keywords; each documents
+// its definition next to its code and stamps its Version on every Score.
+package suites

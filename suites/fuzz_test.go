@@ -1,0 +1,66 @@
+package suites
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzLoad writes a fuzzed suite file and cases file into a fresh folder
+// and loads them. Load must never panic, must return exactly one of a
+// suite or an error, must place every problem in a file, and a suite it
+// returns must be complete: unique ids, every case renders, stable hashes.
+func FuzzLoad(f *testing.F) {
+	f.Add("name: t\nprompt: \"{{.q}}\"\nscorers: [exact]\ncases: c.jsonl\n", `{"id": "a", "q": "x", "reference": "y"}`+"\n")
+	f.Add("name: t\nprompt: \"{{.q}}\"\nscorers: [numeric, keywords]\ncases: c.jsonl\n", `{"id": 1, "q": "x", "reference": "42", "keywords": ["a|b"]}`)
+	f.Add("name: t\nprompt: |\n  {{if .q}}{{.q}}{{end}}\nscorers: [rougeL]\ncases:\n  - {id: a, q: x, reference: y}\n", "")
+	f.Add("name: [\n", "{")
+	f.Add("name: t\nprompt: \"{{.q}}\"\nscorers: [exact]\ncases: c.jsonl\n", `{"id": "a", "q": "x", "reference": "y", "images": ["../x.png", "data:image/png;base64,iVBORw0KGgo="]}`)
+	f.Fuzz(func(t *testing.T, suiteYAML, casesJSONL string) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "suite.yaml"), []byte(suiteYAML), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "c.jsonl"), []byte(casesJSONL), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Load(filepath.Join(dir, "suite.yaml"))
+		if (s == nil) == (err == nil) {
+			t.Fatalf("Load returned suite %v and error %v", s != nil, err)
+		}
+		if err != nil {
+			var le *LoadError
+			if !errors.As(err, &le) || len(le.Problems) == 0 {
+				t.Fatalf("error %v (%T) is not a *LoadError with problems", err, err)
+			}
+			for _, p := range le.Problems {
+				if p.File == "" || p.Msg == "" || p.Line < 0 {
+					t.Fatalf("problem without a place or message: %+v", p)
+				}
+			}
+			return
+		}
+		if len(s.Cases) == 0 || s.Prompt == nil || len(s.Scorers) == 0 || len(s.Hash) != 64 {
+			t.Fatalf("incomplete suite: %d cases, prompt %v, scorers %v, hash %q", len(s.Cases), s.Prompt != nil, s.Scorers, s.Hash)
+		}
+		seen := map[string]bool{}
+		for i := range s.Cases {
+			c := &s.Cases[i]
+			if seen[c.ID] || c.ID == "" {
+				t.Fatalf("case id %q empty or repeated", c.ID)
+			}
+			seen[c.ID] = true
+			if _, err := s.Render(c); err != nil {
+				t.Fatalf("loaded case %q does not render: %v", c.ID, err)
+			}
+			if _, err := s.Score("some output 42", c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		again, err := Load(filepath.Join(dir, "suite.yaml"))
+		if err != nil || again.Hash != s.Hash {
+			t.Fatalf("second load: %v, hash %v vs %s", err, again, s.Hash)
+		}
+	})
+}

@@ -1,0 +1,763 @@
+package suites
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/llmbench/llmbench/providers"
+)
+
+// Problem is one thing wrong with a suite, at a place in a file.
+type Problem struct {
+	// File is the file as named to Load (or "builtin:NAME/…").
+	File string
+	// Line is 1-based; 0 when the problem concerns the file as a whole.
+	Line int
+	// Msg says what is wrong and what to do about it.
+	Msg string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+// LoadError is every problem Load found in a suite. Load returns it, and
+// no suite, when there is at least one.
+type LoadError struct {
+	Problems []Problem
+}
+
+// maxListedProblems bounds Error's text; Problems keeps them all.
+const maxListedProblems = 100
+
+// Error lists the problems one per line as file:line: msg.
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i == maxListedProblems {
+			fmt.Fprintf(&b, "\n... and %d more problems", len(e.Problems)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// maxCaseLine is the longest line a cases file may have (a case with
+// inline data-URL images can be long). A variable so tests can lower it.
+var maxCaseLine = 64 << 20
+
+// maxImageBytes bounds one image.
+const maxImageBytes = 20 << 20
+
+// Load reads the suite file at path, its cases and images, and checks all
+// of it (see the package documentation). It returns either a complete
+// suite or an error: a *LoadError listing every problem found, or a plain
+// error when the suite file itself cannot be read.
+func Load(path string) (*Suite, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read suite: %w", err)
+	}
+	dir := filepath.Dir(path)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open suite folder: %w", err)
+	}
+	defer root.Close()
+	l := &loader{
+		file:   path,
+		folder: dir,
+		fsys:   root.FS(),
+		openCases: func(rel string) (io.ReadCloser, string, error) {
+			p := filepath.FromSlash(rel)
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			f, err := os.Open(p)
+			return f, p, err
+		},
+	}
+	s, err := l.load(data)
+	if err != nil {
+		return nil, err
+	}
+	s.Path = path
+	return s, nil
+}
+
+// loader holds the state of one Load: where files are and the problems
+// found so far.
+type loader struct {
+	file   string // the suite file, as displayed
+	folder string // the suite's folder, as displayed
+	// fsys is the suite's folder; images are read from it, so they cannot
+	// leave it (os.Root refuses ".." and symlinks that escape).
+	fsys fs.FS
+	// openCases opens a cases file named relative to the suite file and
+	// returns its display name.
+	openCases func(rel string) (io.ReadCloser, string, error)
+
+	problems []Problem
+}
+
+func (l *loader) add(file string, line int, format string, args ...any) {
+	l.problems = append(l.problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// yamlProblem reports a goccy error at the line its token names.
+func (l *loader) yamlProblem(err error, line int, what string) {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			line = tk.Position.Line
+		}
+		l.add(l.file, line, "%s: %s", what, ye.GetMessage())
+		return
+	}
+	l.add(l.file, line, "%s: %v", what, err)
+}
+
+var topKeys = []string{"name", "description", "system", "prompt", "scorers", "params", "cases"}
+
+// casePos is where a case was written, for problems.
+type casePos struct {
+	file string
+	line int
+}
+
+func (p casePos) String() string { return fmt.Sprintf("%s:%d", p.file, p.line) }
+
+func (l *loader) load(data []byte) (*Suite, error) {
+	s := &Suite{}
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		l.yamlProblem(err, 1, "YAML syntax")
+		return nil, l.err()
+	}
+	if len(file.Docs) == 0 || file.Docs[0].Body == nil {
+		l.add(l.file, 1, "empty suite file: write a YAML mapping with at least name, prompt, scorers and cases")
+		return nil, l.err()
+	}
+	if len(file.Docs) > 1 {
+		line := nodeLine(file.Docs[1].Body)
+		if tk := file.Docs[1].Start; tk != nil && tk.Position != nil {
+			line = tk.Position.Line
+		}
+		l.add(l.file, line, "more than one YAML document: a suite file holds one mapping; remove the extra ---")
+	}
+	body := file.Docs[0].Body
+	var entries []*ast.MappingValueNode
+	switch n := body.(type) {
+	case *ast.MappingNode:
+		entries = n.Values
+	case *ast.MappingValueNode:
+		entries = []*ast.MappingValueNode{n}
+	default:
+		l.add(l.file, nodeLine(body), "the suite file is a YAML %s: it must be a mapping with keys %s", strings.ToLower(body.Type().String()), strings.Join(topKeys, ", "))
+		return nil, l.err()
+	}
+	// Decode the whole document once so anchors and aliases resolve; the
+	// AST gives each key's line.
+	var doc map[string]any
+	if err := yaml.NodeToValue(body, &doc); err != nil {
+		l.yamlProblem(err, 1, "YAML")
+		return nil, l.err()
+	}
+
+	lines := map[string]int{}
+	var promptNode, casesNode ast.Node
+	for _, mv := range entries {
+		key := mv.Key.GetToken().Value
+		line := mv.Key.GetToken().Position.Line
+		if _, dup := lines[key]; dup {
+			l.add(l.file, line, "key %q appears twice (first at line %d): keep one", key, lines[key])
+			continue
+		}
+		lines[key] = line
+		v := doc[key]
+		vline := nodeLine(mv.Value)
+		switch key {
+		case "name":
+			var ok bool
+			if s.Name, ok = l.str(v, vline, key); !ok {
+				break
+			}
+			if strings.TrimSpace(s.Name) == "" {
+				l.add(l.file, vline, "name is empty: give the suite a name")
+			} else if strings.ContainsAny(s.Name, "\n\r\t") {
+				l.add(l.file, vline, "name %q contains a line break or tab: use a short one-line name", s.Name)
+			}
+		case "description":
+			s.Description, _ = l.str(v, vline, key)
+		case "system":
+			s.System, _ = l.str(v, vline, key)
+		case "prompt":
+			var ok bool
+			if s.PromptText, ok = l.str(v, vline, key); ok {
+				promptNode = mv.Value
+			}
+		case "scorers":
+			s.Scorers = l.scorers(v, vline)
+		case "params":
+			s.Params = l.params(v, vline)
+		case "cases":
+			casesNode = mv.Value
+		default:
+			l.add(l.file, line, "unknown key %q: the known keys are %s", key, strings.Join(topKeys, ", "))
+		}
+	}
+	for _, k := range []string{"name", "prompt", "scorers", "cases"} {
+		if _, ok := lines[k]; !ok {
+			hint := missingHint[k]
+			if k == "scorers" {
+				hint += " (known: " + strings.Join(ScorerNames(), ", ") + ")"
+			}
+			l.add(l.file, 1, "missing %q: %s", k, hint)
+		}
+	}
+	if promptNode != nil && strings.TrimSpace(s.PromptText) == "" {
+		l.add(l.file, nodeLine(promptNode), "prompt is empty: write the template that turns a case into the question, e.g. \"{{.question}}\"")
+	} else if promptNode != nil {
+		s.Prompt = l.template(s.PromptText, promptNode)
+	}
+
+	var pos []casePos
+	if casesNode != nil {
+		s.Cases, pos = l.cases(doc["cases"], casesNode)
+	}
+	l.checkCases(s, pos)
+	if len(l.problems) > 0 {
+		return nil, l.err()
+	}
+	for i := range s.Cases {
+		s.Cases[i].Hash = caseHash(&s.Cases[i])
+	}
+	s.Hash = suiteHash(s)
+	return s, nil
+}
+
+var missingHint = map[string]string{
+	"name":    "add name: <suite name>",
+	"prompt":  `add prompt: "<template over the case fields, e.g. {{.question}}>"`,
+	"scorers": "add scorers: [<name>, ...], the first being the primary score",
+	"cases":   "add cases: <file.jsonl> or an inline list of case objects",
+}
+
+// err returns the problems as a *LoadError, ordered by file (in the order
+// files were first mentioned) and line, so they read top to bottom.
+func (l *loader) err() error {
+	if len(l.problems) == 0 {
+		return nil
+	}
+	order := map[string]int{}
+	for _, p := range l.problems {
+		if _, ok := order[p.File]; !ok {
+			order[p.File] = len(order)
+		}
+	}
+	sort.SliceStable(l.problems, func(i, j int) bool {
+		a, b := l.problems[i], l.problems[j]
+		if order[a.File] != order[b.File] {
+			return order[a.File] < order[b.File]
+		}
+		return a.Line < b.Line
+	})
+	return &LoadError{Problems: l.problems}
+}
+
+func nodeLine(n ast.Node) int {
+	if n == nil {
+		return 1
+	}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Line
+	}
+	return 1
+}
+
+// str reads a string value; ok is false (and a problem reported) when the
+// value is of another type. A null value is the empty string.
+func (l *loader) str(v any, line int, key string) (s string, ok bool) {
+	switch v := v.(type) {
+	case nil:
+		return "", true
+	case string:
+		return v, true
+	}
+	l.add(l.file, line, "%s must be a string, not a %s", key, yamlKind(v))
+	return "", false
+}
+
+func (l *loader) scorers(v any, line int) []string {
+	var names []string
+	switch v := v.(type) {
+	case string:
+		names = []string{v}
+	case []any:
+		for _, e := range v {
+			n, ok := e.(string)
+			if !ok {
+				l.add(l.file, line, "scorers must list names (strings), found a %s", yamlKind(e))
+				return nil
+			}
+			names = append(names, n)
+		}
+	default:
+		l.add(l.file, line, "scorers must be a list of names, e.g. [exact], not a %s", yamlKind(v))
+		return nil
+	}
+	if len(names) == 0 {
+		l.add(l.file, line, "scorers is empty: list at least one (known: %s)", strings.Join(ScorerNames(), ", "))
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if _, err := LookupScorer(n); err != nil {
+			l.add(l.file, line, "%v", err)
+		}
+		if seen[n] {
+			l.add(l.file, line, "scorer %q is listed twice: list it once", n)
+		}
+		seen[n] = true
+	}
+	return names
+}
+
+func (l *loader) params(v any, line int) providers.Params {
+	var p providers.Params
+	if v == nil {
+		return p
+	}
+	if _, ok := v.(map[string]any); !ok {
+		l.add(l.file, line, "params must be a mapping such as {temperature: 0, max_tokens: 256}, not a %s", yamlKind(v))
+		return p
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		l.add(l.file, line, "params: %v", err)
+		return p
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		l.add(l.file, line, "params: %s (known: temperature, top_p, max_tokens, seed, stop)", jsonErrText(err))
+		return p
+	}
+	if p.Temperature != nil && *p.Temperature < 0 {
+		l.add(l.file, line, "params: temperature %v is negative", *p.Temperature)
+	}
+	if p.TopP != nil && (*p.TopP <= 0 || *p.TopP > 1) {
+		l.add(l.file, line, "params: top_p %v is outside (0, 1]", *p.TopP)
+	}
+	if p.MaxTokens != nil && *p.MaxTokens <= 0 {
+		l.add(l.file, line, "params: max_tokens %d must be positive", *p.MaxTokens)
+	}
+	return p
+}
+
+// jsonErrText turns encoding/json's messages into ones about the suite
+// file rather than Go types.
+func jsonErrText(err error) string {
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return fmt.Sprintf("%s must be a %s, not a %s", ute.Field, goKindName(ute.Type.String()), ute.Value)
+	}
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "json: ")
+	return msg
+}
+
+func goKindName(t string) string {
+	t = strings.TrimLeft(t, "*")
+	switch {
+	case strings.HasPrefix(t, "float"):
+		return "number"
+	case strings.HasPrefix(t, "int"):
+		return "whole number"
+	case strings.HasPrefix(t, "[]"):
+		return "list"
+	}
+	return t
+}
+
+var tmplLineRe = regexp.MustCompile(`^template: prompt:(\d+):`)
+
+// template parses the prompt and maps a parse error's template line to the
+// suite file's line.
+func (l *loader) template(text string, node ast.Node) *template.Template {
+	t, err := template.New("prompt").Option("missingkey=error").Parse(text)
+	if err == nil {
+		return t
+	}
+	line := nodeLine(node)
+	if lit, ok := node.(*ast.LiteralNode); ok && lit.Value != nil {
+		line = nodeLine(lit.Value)
+	}
+	msg := err.Error()
+	if m := tmplLineRe.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		if _, ok := node.(*ast.LiteralNode); ok {
+			line += n - 1
+		}
+		msg = strings.TrimSpace(msg[len(m[0]):])
+	}
+	l.add(l.file, line, "prompt template: %s", msg)
+	return nil
+}
+
+// cases reads the cases, from a file or an inline list.
+func (l *loader) cases(v any, node ast.Node) ([]Case, []casePos) {
+	line := nodeLine(node)
+	b := &caseBuilder{l: l, seen: map[string]casePos{}}
+	switch v := v.(type) {
+	case string:
+		if strings.TrimSpace(v) == "" {
+			l.add(l.file, line, "cases is empty: name a JSONL file or write a list of cases")
+			return nil, nil
+		}
+		n := len(l.problems)
+		b.readFile(v, line)
+		if len(b.cases) == 0 && len(l.problems) == n {
+			l.add(l.file, line, "cases file %s holds no cases: write one JSON object per line", v)
+		}
+	case []any:
+		seq, _ := node.(*ast.SequenceNode)
+		for i, item := range v {
+			ln := line
+			if seq != nil && i < len(seq.Values) {
+				ln = nodeLine(seq.Values[i])
+			}
+			obj, err := jsonRoundTrip(item)
+			if err != nil {
+				l.add(l.file, ln, "case: %v", err)
+				continue
+			}
+			b.add(obj, casePos{file: l.file, line: ln}, 0)
+		}
+		if len(v) == 0 {
+			l.add(l.file, line, "cases is an empty list: add at least one case")
+		}
+	case nil:
+		l.add(l.file, line, "cases is empty: name a JSONL file or write a list of cases")
+	default:
+		l.add(l.file, line, "cases must be a file name or a list of case objects, not a %s", yamlKind(v))
+	}
+	return b.cases, b.pos
+}
+
+// jsonRoundTrip gives a YAML value the types a JSONL line decodes to
+// (json.Number for numbers), so inline and file cases look the same to
+// templates, scorers and hashes.
+func jsonRoundTrip(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out any
+	err = dec.Decode(&out)
+	return out, err
+}
+
+// caseBuilder turns decoded case objects into Cases.
+type caseBuilder struct {
+	l     *loader
+	cases []Case
+	pos   []casePos
+	seen  map[string]casePos
+}
+
+func (b *caseBuilder) readFile(rel string, suiteLine int) {
+	l := b.l
+	rc, name, err := l.openCases(rel)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			l.add(l.file, suiteLine, "cases file %s not found: the path is relative to the suite file's folder", rel)
+		} else {
+			l.add(l.file, suiteLine, "open cases file %s: %v", rel, err)
+		}
+		return
+	}
+	defer rc.Close()
+	r := bufio.NewReaderSize(rc, 64<<10)
+	for n := 1; ; n++ {
+		line, err := readLine(r, maxCaseLine)
+		if errors.Is(err, errLineTooLong) {
+			l.add(name, n, "line is longer than %d bytes: keep each case on one line below that size", maxCaseLine)
+			continue
+		}
+		if err != nil && err != io.EOF {
+			l.add(name, n, "read: %v", err)
+			return
+		}
+		if n == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			b.line(line, casePos{file: name, line: n})
+		}
+		if err == io.EOF {
+			return
+		}
+	}
+}
+
+func (b *caseBuilder) line(line []byte, at casePos) {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		b.l.add(at.file, at.line, "not valid JSON (%s): write one JSON object per line", jsonErrText(err))
+		return
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		b.l.add(at.file, at.line, "more than one JSON value on the line: write one case object per line")
+		return
+	}
+	b.add(v, at, at.line)
+}
+
+// add checks one decoded case object and keeps it. caseLine is the
+// Case.Line to record (0 for inline cases).
+func (b *caseBuilder) add(v any, at casePos, caseLine int) {
+	l := b.l
+	obj, ok := v.(map[string]any)
+	if !ok {
+		l.add(at.file, at.line, "a case must be a JSON object with an \"id\", not a %s", jsonKind(v))
+		return
+	}
+	c := Case{Line: caseLine, Fields: map[string]any{}}
+	okCase := true
+	bad := func(format string, args ...any) {
+		l.add(at.file, at.line, format, args...)
+		okCase = false
+	}
+	switch id := obj["id"].(type) {
+	case string:
+		c.ID = id
+		if strings.TrimSpace(id) == "" {
+			bad(`"id" is empty: give every case a unique id`)
+		}
+	case json.Number:
+		c.ID = id.String()
+	case nil:
+		bad(`case has no "id": give every case a unique id (a string)`)
+	default:
+		bad(`"id" is a %s: make it a string or a number`, jsonKind(id))
+	}
+	if c.ID != "" {
+		if first, dup := b.seen[c.ID]; dup {
+			bad("duplicate id %q: also at %s; ids must be unique", c.ID, first)
+		} else {
+			b.seen[c.ID] = at
+		}
+	}
+	if ref, has := obj["reference"]; has {
+		switch r := ref.(type) {
+		case string:
+			c.References = append(c.References, r)
+		case json.Number:
+			c.References = append(c.References, r.String())
+		default:
+			bad(`"reference" is a %s: make it a string (use "references" for a list)`, jsonKind(ref))
+		}
+	}
+	if refs, has := obj["references"]; has {
+		list, ok := stringList(refs)
+		if !ok {
+			bad(`"references" must be a list of strings, not a %s`, jsonKind(refs))
+		}
+		c.References = append(c.References, list...)
+	}
+	if imgs, has := obj["images"]; has {
+		paths, ok := stringList(imgs)
+		if !ok {
+			bad(`"images" must be a list of paths or data URLs, not a %s`, jsonKind(imgs))
+		}
+		for _, p := range paths {
+			img, err := loadImage(l.fsys, p, l.folder)
+			if err != nil {
+				bad("%v", err)
+				continue
+			}
+			c.Images = append(c.Images, img)
+			c.ImagePaths = append(c.ImagePaths, p)
+		}
+	}
+	for k, v := range obj {
+		switch k {
+		case "id", "reference", "references", "images":
+		default:
+			c.Fields[k] = v
+		}
+	}
+	if okCase {
+		b.cases = append(b.cases, c)
+		b.pos = append(b.pos, at)
+	}
+}
+
+// stringList accepts a list of strings (numbers are taken as their text)
+// or a single string.
+func stringList(v any) ([]string, bool) {
+	switch v := v.(type) {
+	case string:
+		return []string{v}, true
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			switch e := e.(type) {
+			case string:
+				out = append(out, e)
+			case json.Number:
+				out = append(out, e.String())
+			default:
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+var noEntryRe = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
+
+// checkCases renders the prompt for every case and asks every scorer that
+// checks cases about each one.
+func (l *loader) checkCases(s *Suite, pos []casePos) {
+	var checkers []CaseChecker
+	var checkerNames []string
+	for _, n := range s.Scorers {
+		sc, err := LookupScorer(n)
+		if err != nil {
+			continue // reported with the scorers
+		}
+		if cc, ok := sc.(CaseChecker); ok {
+			checkers = append(checkers, cc)
+			checkerNames = append(checkerNames, n)
+		}
+	}
+	for i := range s.Cases {
+		c := &s.Cases[i]
+		at := pos[i]
+		if s.Prompt != nil {
+			text, err := s.Render(c)
+			switch {
+			case err != nil:
+				if m := noEntryRe.FindStringSubmatch(err.Error()); m != nil {
+					l.add(at.file, at.line, "case %q has no field %q, which the prompt uses: add it to the case or change the prompt", c.ID, m[1])
+				} else {
+					l.add(at.file, at.line, "case %q: render prompt: %v", c.ID, err)
+				}
+			case strings.TrimSpace(text) == "" && len(c.Images) == 0:
+				l.add(at.file, at.line, "case %q: the prompt renders empty: give the case the text the prompt uses", c.ID)
+			}
+		}
+		for j, cc := range checkers {
+			if err := cc.CheckCase(c); err != nil {
+				l.add(at.file, at.line, "case %q: scorer %s: %v", c.ID, checkerNames[j], err)
+			}
+		}
+	}
+}
+
+// errLineTooLong is readLine's answer for a line over its limit; the line
+// has been consumed.
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads one line (without its "\n" or "\r\n") of any length up to
+// limit bytes. It returns io.EOF with the last line when the input ends.
+func readLine(r *bufio.Reader, limit int) ([]byte, error) {
+	var line []byte
+	tooLong := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > limit+2 { // room for "\r\n"
+				tooLong = true
+				line = nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if tooLong {
+			if err == nil {
+				return nil, errLineTooLong
+			}
+			if err == io.EOF {
+				return nil, errLineTooLong
+			}
+			return nil, err
+		}
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) > limit {
+			return nil, errLineTooLong
+		}
+		return line, err
+	}
+}
+
+// jsonKind names the JSON type of a decoded value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case json.Number, float64:
+		return "number"
+	case bool:
+		return "boolean"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// yamlKind names the YAML type of a decoded value.
+func yamlKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case uint64, int64, int, float64:
+		return "number"
+	case bool:
+		return "boolean"
+	case []any:
+		return "list"
+	case map[string]any:
+		return "mapping"
+	}
+	return fmt.Sprintf("%T", v)
+}
