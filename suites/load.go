@@ -192,11 +192,7 @@ func (l *loader) load(data []byte) (*Suite, error) {
 	for _, mv := range entries {
 		key := mv.Key.GetToken().Value
 		line := mv.Key.GetToken().Position.Line
-		if _, dup := lines[key]; dup {
-			l.add(l.file, line, "key %q appears twice (first at line %d): keep one", key, lines[key])
-			continue
-		}
-		lines[key] = line
+		lines[key] = line // the parser has refused repeated keys
 		v := doc[key]
 		vline := nodeLine(mv.Value)
 		switch key {
@@ -222,7 +218,7 @@ func (l *loader) load(data []byte) (*Suite, error) {
 		case "scorers":
 			s.Scorers = l.scorers(v, vline)
 		case "params":
-			s.Params = l.params(v, vline)
+			s.Params = l.params(v, mv.Value)
 		case "cases":
 			casesNode = mv.Value
 		default:
@@ -345,8 +341,9 @@ func (l *loader) scorers(v any, line int) []string {
 	return names
 }
 
-func (l *loader) params(v any, line int) providers.Params {
+func (l *loader) params(v any, node ast.Node) providers.Params {
 	var p providers.Params
+	line := nodeLine(node)
 	if v == nil {
 		return p
 	}
@@ -362,19 +359,40 @@ func (l *loader) params(v any, line int) providers.Params {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) {
+			line = keyLine(node, ute.Field)
+		} else if m := unknownFieldRe.FindStringSubmatch(err.Error()); m != nil {
+			line = keyLine(node, m[1])
+		}
 		l.add(l.file, line, "params: %s (known: temperature, top_p, max_tokens, seed, stop)", jsonErrText(err))
 		return p
 	}
 	if p.Temperature != nil && *p.Temperature < 0 {
-		l.add(l.file, line, "params: temperature %v is negative", *p.Temperature)
+		l.add(l.file, keyLine(node, "temperature"), "params: temperature %v is negative", *p.Temperature)
 	}
 	if p.TopP != nil && (*p.TopP <= 0 || *p.TopP > 1) {
-		l.add(l.file, line, "params: top_p %v is outside (0, 1]", *p.TopP)
+		l.add(l.file, keyLine(node, "top_p"), "params: top_p %v is outside (0, 1]", *p.TopP)
 	}
 	if p.MaxTokens != nil && *p.MaxTokens <= 0 {
-		l.add(l.file, line, "params: max_tokens %d must be positive", *p.MaxTokens)
+		l.add(l.file, keyLine(node, "max_tokens"), "params: max_tokens %d must be positive", *p.MaxTokens)
 	}
 	return p
+}
+
+var unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)
+
+// keyLine is the line of key in a YAML mapping node, or the node's own
+// line when the key is not found there.
+func keyLine(node ast.Node, key string) int {
+	if m, ok := node.(*ast.MappingNode); ok {
+		for _, mv := range m.Values {
+			if mv.Key.GetToken().Value == key {
+				return nodeLine(mv.Key)
+			}
+		}
+	}
+	return nodeLine(node)
 }
 
 // jsonErrText turns encoding/json's messages into ones about the suite
