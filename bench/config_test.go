@@ -1,0 +1,131 @@
+package bench
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmbench/llmbench/providers"
+	_ "github.com/llmbench/llmbench/providers/openai"
+)
+
+func TestParseConfig(t *testing.T) {
+	src := `baseline: gpt-4o
+targets:
+  - name: gpt-4o
+    provider: openai
+    model: gpt-4o
+    base_url: http://127.0.0.1:8080/v1
+    api_key_env: OPENAI_API_KEY
+    concurrency: 8
+    rpm: 0
+    params: {temperature: 0, max_tokens: 512}
+  - provider: openai
+    model: local-model
+    timeout: 30s
+    stream: false
+suites: [reasoning, summarisation, vision, ./my-suite/suite.yaml]
+`
+	c, err := ParseConfig("dir/nightly.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != "nightly" {
+		t.Errorf("name = %q, want the file's base name", c.Name)
+	}
+	if c.Dir() != "dir" {
+		t.Errorf("dir = %q", c.Dir())
+	}
+	if c.Repeats != 1 {
+		t.Errorf("repeats = %d, want default 1", c.Repeats)
+	}
+	t0, t1 := c.Targets[0], c.Targets[1]
+	if t0.Concurrency != 8 || *t0.Params.Temperature != 0 || *t0.Params.MaxTokens != 512 || !t0.Streaming() {
+		t.Errorf("first target = %+v", t0)
+	}
+	if t1.Name != "local-model" || t1.Concurrency != DefaultConcurrency || t1.MaxAttempts != DefaultMaxAttempts || t1.Streaming() || t1.TimeoutDuration() != 30*time.Second {
+		t.Errorf("second target defaults = %+v", t1)
+	}
+	if diff := cmp.Diff([]string{"reasoning", "summarisation", "vision", "./my-suite/suite.yaml"}, c.Suites); diff != "" {
+		t.Errorf("suites (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want string // substring, including file:line where one applies
+	}{
+		{"unknown key", "baseline: a\ntargets:\n  - name: a\n    provider: openai\n    model: m\n    temprature: 1\nsuites: [reasoning]\n", "c.yaml:6:"},
+		{"syntax", "targets: [\n", "c.yaml:"},
+		{"no targets", "suites: [reasoning]\n", "no targets"},
+		{"no suites", "targets:\n  - name: a\n    provider: openai\n    model: m\n", "no suites"},
+		{"unknown provider", "targets:\n  - name: a\n    provider: nope\n    model: m\nsuites: [reasoning]\n", "c.yaml:3: target \"a\": unknown provider \"nope\""},
+		{"baseline missing", "baseline: zz\ntargets:\n  - name: a\n    provider: openai\n    model: m\nsuites: [reasoning]\n", "c.yaml:1: baseline \"zz\" is not one of the targets"},
+		{"duplicate name", "targets:\n  - name: a\n    provider: openai\n    model: m\n  - name: a\n    provider: openai\n    model: m\nsuites: [reasoning]\n", "used twice"},
+		{"bad timeout", "targets:\n  - name: a\n    provider: openai\n    model: m\n    timeout: soon\nsuites: [reasoning]\n", "c.yaml:5:"},
+		{"negative", "targets:\n  - name: a\n    provider: openai\n    model: m\n    rpm: -1\nsuites: [reasoning]\n", "cannot be negative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig("c.yaml", []byte(tt.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Errorf("error %T is not a *ConfigError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	env := map[string]string{"OPENAI_API_KEY": "sk-secret", "MY_KEY": "k2", "AK": "a", "SK": "s"}
+	getenv := func(k string) string { return env[k] }
+	tests := []struct {
+		name    string
+		tc      TargetConfig
+		want    providers.Config
+		wantErr string
+	}{
+		{"conventional", TargetConfig{Name: "a", Provider: "openai"}, providers.Config{Name: "a", Provider: "openai", APIKey: "sk-secret", APIKeyEnv: "OPENAI_API_KEY"}, ""},
+		{"named variable", TargetConfig{Name: "a", Provider: "openai", APIKeyEnv: "MY_KEY"}, providers.Config{Name: "a", Provider: "openai", APIKey: "k2", APIKeyEnv: "MY_KEY"}, ""},
+		{"named but unset", TargetConfig{Name: "a", Provider: "openai", APIKeyEnv: "UNSET_KEY"}, providers.Config{}, "UNSET_KEY is not set"},
+		{"loopback needs no key", TargetConfig{Name: "a", Provider: "openai", BaseURL: "http://127.0.0.1:1/v1"}, providers.Config{Name: "a", Provider: "openai", BaseURL: "http://127.0.0.1:1/v1", APIKeyEnv: "OPENAI_API_KEY"}, ""},
+		{"pair", TargetConfig{Name: "a", Provider: "openai", AccessKeyEnv: "AK", SecretKeyEnv: "SK"}, providers.Config{Name: "a", Provider: "openai", AccessKey: "a", SecretKey: "s", APIKeyEnv: "OPENAI_API_KEY"}, ""},
+		{"half pair", TargetConfig{Name: "a", Provider: "openai", AccessKeyEnv: "AK"}, providers.Config{}, "set both"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := getenv
+			if tt.name == "loopback needs no key" {
+				getenv = func(string) string { return "" }
+				tt.want.APIKey = ""
+			}
+			got, err := tt.tc.Credentials(getenv)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "sk-secret") {
+					t.Fatal("error leaks the key")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "HTTPClient" }, cmp.Ignore())); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

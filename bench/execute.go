@@ -1,0 +1,331 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/results"
+	"github.com/llmbench/llmbench/suites"
+)
+
+// Store is what a run needs from the results store.
+type Store interface {
+	CreateRun(ctx context.Context, run results.Run, targets []results.Target, suites []results.SuiteInfo) error
+	PutCases(ctx context.Context, runID string, cases []results.Case) error
+	ReopenRun(ctx context.Context, runID string) error
+	FinishRun(ctx context.Context, runID, status, note string, ended time.Time) error
+	Run(ctx context.Context, runID string) (results.Run, error)
+	Suites(ctx context.Context, runID string) ([]results.SuiteInfo, error)
+	LatestRun(ctx context.Context, configName string, statuses ...string) (results.Run, error)
+	Done(ctx context.Context, runID string) (map[results.Key]bool, error)
+	NewWriter(opts results.WriterOptions) *results.Writer
+}
+
+var _ Store = (*results.Store)(nil)
+
+// Options control Execute.
+type Options struct {
+	// Resume is a run id to continue, or "last" for the most recent
+	// unfinished run of the same config; "" starts a new run.
+	Resume string
+	// Version is the harness version recorded with the run.
+	Version string
+	// Getenv reads credentials (default os.Getenv).
+	Getenv func(string) string
+	// HTTPClient is given to every provider (default: providers' own).
+	HTTPClient *http.Client
+	// Progress is called once per stored result.
+	Progress func(Event)
+	// Abort interrupts calls in flight when canceled (second Ctrl-C).
+	Abort context.Context
+	// Started is called once the run is recorded, before any call is made.
+	Started func(run results.Run, planned int)
+	// Runner tunes retries and pacing (zero value: defaults).
+	Runner Runner
+}
+
+// Report is what Execute did.
+type Report struct {
+	Run     results.Run
+	Outcome Outcome
+	// Resumed is true when an existing run was continued.
+	Resumed bool
+}
+
+// ErrNothingToResume is returned by Execute for Resume "last" when no run
+// of the config is unfinished.
+var ErrNothingToResume = errors.New("nothing to resume")
+
+// Prepared is a config with its suites loaded and providers built: nothing
+// has been contacted and nothing written yet.
+type Prepared struct {
+	Config  *Config
+	Suites  []*suites.Suite
+	Targets []Target
+	// Simulated maps target names to whether they are the local simulator.
+	Simulated map[string]bool
+}
+
+// Prepare loads every suite and builds every provider. Any error means
+// nothing may run.
+func Prepare(cfg *Config, getenv func(string) string, client *http.Client) (*Prepared, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	p := &Prepared{Config: cfg, Simulated: map[string]bool{}}
+	var problems []string
+	seen := map[string]string{}
+	for _, ref := range cfg.Suites {
+		s, err := suites.Resolve(ref, cfg.Dir())
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if prev, dup := seen[s.Name]; dup {
+			problems = append(problems, fmt.Sprintf("%s: suite name %q is also used by %s; suite names must be unique in a config", ref, s.Name, prev))
+			continue
+		}
+		seen[s.Name] = ref
+		p.Suites = append(p.Suites, s)
+	}
+	for i := range cfg.Targets {
+		tc := &cfg.Targets[i]
+		pc, err := tc.Credentials(getenv)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		pc.HTTPClient = client
+		prov, err := providers.New(pc)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("target %q: %v", tc.Name, err))
+			continue
+		}
+		info, _ := providers.Lookup(tc.Provider)
+		p.Simulated[tc.Name] = info.Simulated
+		p.Targets = append(p.Targets, Target{
+			Name:        tc.Name,
+			Model:       tc.Model,
+			Provider:    prov,
+			Params:      tc.Params,
+			Stream:      tc.Streaming(),
+			Concurrency: tc.Concurrency,
+			RPM:         tc.RPM,
+			Timeout:     tc.TimeoutDuration(),
+			MaxAttempts: tc.MaxAttempts,
+			KeyEnv:      pc.APIKeyEnv,
+		})
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
+	return p, nil
+}
+
+// NewRunID returns a sortable, unique run id: UTC start time plus 16
+// random bits.
+func NewRunID(now time.Time) string {
+	var b [2]byte
+	_, _ = rand.Read(b[:])
+	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+// Execute records a run (or reopens one to resume it), makes every call that
+// has no result yet, and finishes the run with its status. Failed calls are
+// data; the error is for infrastructure failures only.
+func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Report, error) {
+	cfg := p.Config
+	rep := &Report{}
+	var run results.Run
+	var skip map[results.Key]bool
+	if opts.Resume != "" {
+		var err error
+		run, err = resolveResume(ctx, store, cfg.Name, opts.Resume)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkResumable(ctx, store, run, p); err != nil {
+			return nil, err
+		}
+		if skip, err = store.Done(ctx, run.ID); err != nil {
+			return nil, fmt.Errorf("read results of run %s: %w", run.ID, err)
+		}
+		if err := store.ReopenRun(ctx, run.ID); err != nil {
+			return nil, fmt.Errorf("reopen run %s: %w", run.ID, err)
+		}
+		rep.Resumed = true
+	} else {
+		run = results.Run{
+			ID:             NewRunID(time.Now()),
+			ConfigName:     cfg.Name,
+			Config:         cfg.Source,
+			Baseline:       cfg.Baseline,
+			HarnessVersion: opts.Version,
+			Repeats:        cfg.Repeats,
+			Seed:           cfg.Seed,
+			Started:        time.Now().UTC(),
+			Status:         results.StatusRunning,
+		}
+		if err := store.CreateRun(ctx, run, p.targetRecords(), suiteRecords(p.Suites)); err != nil {
+			return nil, fmt.Errorf("record run: %w", err)
+		}
+		for _, s := range p.Suites {
+			if err := store.PutCases(ctx, run.ID, caseRecords(s)); err != nil {
+				return nil, fmt.Errorf("record cases of suite %s: %w", s.Name, err)
+			}
+		}
+	}
+	plan := &Plan{RunID: run.ID, Suites: p.Suites, Targets: p.Targets, Repeats: cfg.Repeats, Skip: skip}
+	if opts.Started != nil {
+		opts.Started(run, plan.Calls())
+	}
+
+	w := store.NewWriter(results.WriterOptions{})
+	runner := opts.Runner
+	runner.Sink = w
+	runner.Progress = opts.Progress
+	runner.Abort = opts.Abort
+	out, runErr := runner.Run(ctx, plan)
+	closeErr := w.Close()
+	rep.Outcome = out
+
+	status, note := results.StatusCompleted, ""
+	var notes []string
+	for _, t := range p.Targets {
+		if e, ok := out.Stopped[t.Name]; ok {
+			msg := fmt.Sprintf("target %s stopped after a %s error", t.Name, e.Class)
+			if e.Class == providers.Auth && t.KeyEnv != "" {
+				msg += " (check " + t.KeyEnv + ")"
+			}
+			notes = append(notes, msg)
+		}
+	}
+	switch {
+	case runErr != nil || closeErr != nil:
+		status = results.StatusFailed
+		notes = append(notes, fmt.Sprint(errors.Join(runErr, closeErr)))
+	case out.Interrupted:
+		status = results.StatusInterrupted
+		notes = append(notes, fmt.Sprintf("interrupted with %d calls not made; resume with: llmbench run --resume %s", out.NotMade, run.ID))
+	case len(p.Targets) > 0 && len(out.Stopped) == len(p.Targets):
+		status = results.StatusIncomplete
+		notes = append(notes, "every target was stopped by auth or quota errors")
+	case out.NotMade > 0:
+		notes = append(notes, fmt.Sprintf("%d calls not made; fix the cause and resume with: llmbench run --resume %s", out.NotMade, run.ID))
+	}
+	note = strings.Join(notes, "; ")
+	ended := time.Now().UTC()
+	if err := store.FinishRun(context.WithoutCancel(ctx), run.ID, status, note, ended); err != nil {
+		return rep, fmt.Errorf("finish run %s: %w", run.ID, err)
+	}
+	run.Status, run.Note, run.Ended = status, note, ended
+	rep.Run = run
+	if runErr != nil {
+		return rep, runErr
+	}
+	if closeErr != nil {
+		return rep, fmt.Errorf("flush results: %w", closeErr)
+	}
+	return rep, nil
+}
+
+func resolveResume(ctx context.Context, store Store, configName, id string) (results.Run, error) {
+	if id == "last" {
+		run, err := store.LatestRun(ctx, configName, results.StatusInterrupted, results.StatusRunning, results.StatusFailed, results.StatusIncomplete)
+		if errors.Is(err, results.ErrNotFound) {
+			return run, fmt.Errorf("%w: config %q has no interrupted run", ErrNothingToResume, configName)
+		}
+		return run, err
+	}
+	run, err := store.Run(ctx, id)
+	if errors.Is(err, results.ErrNotFound) {
+		return run, fmt.Errorf("run %s not found in this database (see: llmbench runs list)", id)
+	}
+	return run, err
+}
+
+// checkResumable refuses to continue a run whose config or suites changed:
+// mixing results of two different plans under one id would be dishonest.
+func checkResumable(ctx context.Context, store Store, run results.Run, p *Prepared) error {
+	if run.ConfigName != p.Config.Name {
+		return fmt.Errorf("run %s belongs to config %q, not %q", run.ID, run.ConfigName, p.Config.Name)
+	}
+	if strings.TrimSpace(run.Config) != strings.TrimSpace(p.Config.Source) {
+		return fmt.Errorf("the config file changed since run %s started; start a new run instead of resuming", run.ID)
+	}
+	stored, err := store.Suites(ctx, run.ID)
+	if err != nil {
+		return fmt.Errorf("read suites of run %s: %w", run.ID, err)
+	}
+	hashes := map[string]string{}
+	for _, s := range stored {
+		hashes[s.Name] = s.Hash
+	}
+	for _, s := range p.Suites {
+		if h, ok := hashes[s.Name]; !ok || h != s.Hash {
+			return fmt.Errorf("suite %s changed since run %s started; start a new run instead of resuming", s.Name, run.ID)
+		}
+	}
+	return nil
+}
+
+func (p *Prepared) targetRecords() []results.Target {
+	out := make([]results.Target, 0, len(p.Config.Targets))
+	for _, tc := range p.Config.Targets {
+		params, _ := json.Marshal(tc.Params)
+		base := tc.BaseURL
+		if base == "" {
+			if info, ok := providers.Lookup(tc.Provider); ok {
+				base = info.DefaultBaseURL
+			}
+		}
+		out = append(out, results.Target{
+			Name:      tc.Name,
+			Provider:  tc.Provider,
+			Model:     tc.Model,
+			BaseURL:   base,
+			API:       tc.API,
+			Params:    string(params),
+			Simulated: p.Simulated[tc.Name],
+		})
+	}
+	return out
+}
+
+func suiteRecords(ss []*suites.Suite) []results.SuiteInfo {
+	out := make([]results.SuiteInfo, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, results.SuiteInfo{Name: s.Name, Description: s.Description, Path: s.Path, Hash: s.Hash, Scorers: s.Scorers})
+	}
+	return out
+}
+
+func caseRecords(s *suites.Suite) []results.Case {
+	out := make([]results.Case, 0, len(s.Cases))
+	for i := range s.Cases {
+		c := &s.Cases[i]
+		prompt, err := s.Render(c)
+		if err != nil {
+			prompt = "(template error: " + err.Error() + ")"
+		}
+		rc := results.Case{Suite: s.Name, ID: c.ID, Prompt: prompt, References: c.References, Hash: c.Hash}
+		for k, img := range c.Images {
+			path := ""
+			if k < len(c.ImagePaths) {
+				path = c.ImagePaths[k]
+			}
+			rc.Images = append(rc.Images, results.Image{Path: path, MIME: img.MIME, Data: img.Data})
+		}
+		out = append(out, rc)
+	}
+	return out
+}

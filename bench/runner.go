@@ -1,0 +1,421 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/results"
+	"github.com/llmbench/llmbench/suites"
+)
+
+// Target is a configured target, ready to be called.
+type Target struct {
+	Name     string
+	Model    string
+	Provider providers.Provider
+	Params   providers.Params
+	Stream   bool
+	// Concurrency is the number of calls in flight at once (≥ 1).
+	Concurrency int
+	// RPM caps requests per minute across every suite of the run (0: none).
+	RPM float64
+	// Timeout bounds one attempt (0: DefaultTimeout).
+	Timeout time.Duration
+	// MaxAttempts bounds the attempts per call, retries included (0: DefaultMaxAttempts).
+	MaxAttempts int
+	// KeyEnv names the credential variable, for messages when a target is stopped.
+	KeyEnv string
+}
+
+// Plan is the set of calls of one run: every case of every suite, for every
+// target and repeat. Targets proceed independently through the same case
+// order, so their calls interleave case by case.
+type Plan struct {
+	RunID   string
+	Suites  []*suites.Suite
+	Targets []Target
+	// Repeats is the number of samples per case and target (≥ 1).
+	Repeats int
+	// Skip holds the calls that already have a stored result (resume).
+	Skip map[results.Key]bool
+}
+
+// Calls returns the number of calls the plan will make (skipped ones excluded).
+func (p *Plan) Calls() int {
+	n := 0
+	for _, s := range p.Suites {
+		for _, c := range s.Cases {
+			for rep := 0; rep < p.repeats(); rep++ {
+				for _, t := range p.Targets {
+					if !p.Skip[results.Key{Suite: s.Name, CaseID: c.ID, Target: t.Name, Repeat: rep}] {
+						n++
+					}
+				}
+			}
+		}
+	}
+	return n
+}
+
+func (p *Plan) repeats() int {
+	if p.Repeats < 1 {
+		return 1
+	}
+	return p.Repeats
+}
+
+// Sink receives finished results. Put is called from many goroutines at
+// once and must be safe for that; an error from Put ends the run (it is an
+// infrastructure failure, not a failed call).
+type Sink interface {
+	Put(ctx context.Context, r results.Result) error
+}
+
+// Limiter paces calls to one target. Wait blocks until a call may start or
+// ctx is done; it is called from many goroutines at once.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+var _ Limiter = (*rate.Limiter)(nil)
+
+// Event reports one finished call to a progress display.
+type Event struct {
+	Result *results.Result
+	// Done counts results stored so far in this invocation; Total is the
+	// number of calls planned.
+	Done, Total int
+}
+
+// Runner executes a Plan.
+type Runner struct {
+	Sink Sink
+	// Progress, if set, is called once per stored result, serially.
+	Progress func(Event)
+	// Abort, if set, interrupts calls in flight when canceled (a second
+	// Ctrl-C). Canceling the ctx given to Run only stops scheduling.
+	Abort context.Context
+	// BackoffBase and BackoffMax shape the exponential backoff between
+	// attempts (defaults 500ms and 30s); a provider's delay hint overrides it,
+	// up to MaxRetryAfter (default 60s).
+	BackoffBase, BackoffMax, MaxRetryAfter time.Duration
+	// NewLimiter builds a target's limiter from its rpm (default: a
+	// golang.org/x/time/rate limiter with burst 1).
+	NewLimiter func(rpm float64) Limiter
+}
+
+// Outcome summarises a Run.
+type Outcome struct {
+	// Planned is the number of calls the plan asked for.
+	Planned int
+	// Stored is the number of results written.
+	Stored int
+	// Failed counts stored results that carry an error class.
+	Failed int
+	// NotMade counts calls skipped because their target was stopped or the
+	// run was interrupted; a resume makes them.
+	NotMade int
+	// Stopped maps a target stopped by an auth or quota error to that error.
+	Stopped map[string]*providers.Error
+	// Interrupted is true when ctx was canceled before the plan finished.
+	Interrupted bool
+}
+
+type job struct {
+	suite  *suites.Suite
+	scorer []suites.Scorer
+	c      *suites.Case
+	repeat int
+}
+
+// Run makes every call of the plan and sends each result to r.Sink. It
+// returns an error only for infrastructure failures (the sink, a suite that
+// cannot render); failed calls are results with an error class.
+//
+// Canceling ctx stops scheduling: calls in flight finish and are stored,
+// calls not yet started are left for a resume. Canceling r.Abort also cuts
+// calls in flight; those are not stored.
+func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
+	out := Outcome{Planned: plan.Calls(), Stopped: map[string]*providers.Error{}}
+	if r.Sink == nil {
+		return out, errors.New("runner has no sink")
+	}
+	abort := r.Abort
+	if abort == nil {
+		abort = context.WithoutCancel(ctx)
+	}
+	// failCtx ends everything on an infrastructure failure.
+	failCtx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
+	abortCtx := abort
+
+	scorers := map[string][]suites.Scorer{}
+	for _, s := range plan.Suites {
+		for _, name := range s.Scorers {
+			sc, err := suites.LookupScorer(name)
+			if err != nil {
+				return out, fmt.Errorf("suite %s: %w", s.Name, err)
+			}
+			scorers[s.Name] = append(scorers[s.Name], sc)
+		}
+	}
+
+	var (
+		mu       sync.Mutex
+		done     int
+		notMade  atomic.Int64
+		stored   atomic.Int64
+		failed   atomic.Int64
+		wg       sync.WaitGroup
+		stopMu   sync.Mutex
+		firstErr error
+	)
+	setErr := func(err error) {
+		stopMu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		stopMu.Unlock()
+		fail(err)
+	}
+	emit := func(res *results.Result) {
+		if r.Progress == nil {
+			return
+		}
+		mu.Lock()
+		done++
+		r.Progress(Event{Result: res, Done: done, Total: out.Planned})
+		mu.Unlock()
+	}
+
+	stoppedBy := make([]atomic.Pointer[providers.Error], len(plan.Targets))
+	for ti := range plan.Targets {
+		t := &plan.Targets[ti]
+		jobs := make(chan job)
+		stopped := &stoppedBy[ti]
+		var lim Limiter
+		if t.RPM > 0 {
+			if r.NewLimiter != nil {
+				lim = r.NewLimiter(t.RPM)
+			} else {
+				lim = rate.NewLimiter(rate.Limit(t.RPM/60), 1)
+			}
+		}
+		// Producer: walks the plan in case order for this target.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(jobs)
+			for _, s := range plan.Suites {
+				for ci := range s.Cases {
+					c := &s.Cases[ci]
+					for rep := 0; rep < plan.repeats(); rep++ {
+						if plan.Skip[results.Key{Suite: s.Name, CaseID: c.ID, Target: t.Name, Repeat: rep}] {
+							continue
+						}
+						if failCtx.Err() != nil || stopped.Load() != nil {
+							notMade.Add(1)
+							continue
+						}
+						select {
+						case jobs <- job{suite: s, scorer: scorers[s.Name], c: c, repeat: rep}:
+						case <-failCtx.Done():
+							notMade.Add(1)
+						}
+					}
+				}
+			}
+		}()
+		conc := max(t.Concurrency, 1)
+		for range conc {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range jobs {
+					if stopped.Load() != nil || failCtx.Err() != nil {
+						notMade.Add(1)
+						continue
+					}
+					res, err := r.call(failCtx, abortCtx, plan.RunID, t, lim, j)
+					if err != nil {
+						setErr(err)
+						continue
+					}
+					if res == nil { // interrupted before it finished
+						notMade.Add(1)
+						continue
+					}
+					if cls := providers.Class(res.ErrorClass); cls.StopsTarget() {
+						stopped.CompareAndSwap(nil, &providers.Error{Class: cls, Code: res.ErrorCode, Message: res.ErrorMessage})
+					}
+					if err := r.Sink.Put(context.WithoutCancel(ctx), *res); err != nil {
+						setErr(fmt.Errorf("store result: %w", err))
+						continue
+					}
+					stored.Add(1)
+					if !res.OK() {
+						failed.Add(1)
+					}
+					emit(res)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	out.Stored = int(stored.Load())
+	out.Failed = int(failed.Load())
+	out.NotMade = int(notMade.Load())
+	out.Interrupted = ctx.Err() != nil
+	stopMu.Lock()
+	err := firstErr
+	stopMu.Unlock()
+	for ti := range plan.Targets {
+		if e := stoppedBy[ti].Load(); e != nil {
+			out.Stopped[plan.Targets[ti].Name] = e
+		}
+	}
+	return out, err
+}
+
+// call makes one planned call with retries. It returns nil, nil when the
+// run was interrupted before the call finished (nothing is stored; a resume
+// makes it again).
+func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim Limiter, j job) (*results.Result, error) {
+	msgs, err := j.suite.Messages(j.c)
+	if err != nil {
+		return nil, fmt.Errorf("suite %s case %s: %w", j.suite.Name, j.c.ID, err)
+	}
+	req := &providers.Request{
+		Model:    t.Model,
+		Messages: msgs,
+		Params:   MergeParams(t.Params, j.suite.Params),
+		Stream:   t.Stream,
+	}
+	maxAttempts := t.MaxAttempts
+	if maxAttempts <= 0 {
+		maxAttempts = DefaultMaxAttempts
+	}
+	timeout := t.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	res := &results.Result{RunID: runID, Suite: j.suite.Name, CaseID: j.c.ID, Target: t.Name, Repeat: j.repeat}
+	var firstSend time.Time
+	for attempt := 1; ; attempt++ {
+		if lim != nil {
+			w := time.Now()
+			if err := lim.Wait(ctx); err != nil {
+				return nil, nil
+			}
+			res.Wait += time.Since(w)
+		} else if ctx.Err() != nil && attempt == 1 {
+			return nil, nil
+		}
+		callCtx, cancel := context.WithTimeout(abort, timeout)
+		start := time.Now()
+		if attempt == 1 {
+			firstSend = start
+		}
+		resp, err := t.Provider.Complete(callCtx, req)
+		elapsed := time.Since(start)
+		cancel()
+		res.Attempts = attempt
+		res.Started = start.UTC()
+		res.RetryTime = start.Sub(firstSend)
+		if err == nil {
+			res.Output = resp.Text
+			res.Latency = resp.Latency
+			if res.Latency <= 0 {
+				res.Latency = elapsed
+			}
+			res.TTFT = resp.TTFT
+			res.InputTokens = resp.Usage.InputTokens
+			res.OutputTokens = resp.Usage.OutputTokens
+			res.ModelReported = resp.Model
+			res.FinishReason = resp.FinishReason
+			res.ErrorClass, res.ErrorCode, res.ErrorMessage = "", "", ""
+			for _, sc := range j.scorer {
+				res.Scores = append(res.Scores, sc.Score(resp.Text, j.c))
+			}
+			return res, nil
+		}
+		perr := providers.Classify(err)
+		if perr.Class == providers.Canceled || abort.Err() != nil {
+			return nil, nil
+		}
+		res.Latency = elapsed
+		res.Output = perr.Partial
+		res.ErrorClass = string(perr.Class)
+		res.ErrorCode = perr.Code
+		res.ErrorMessage = perr.Error()
+		if perr.Class == providers.Auth && t.KeyEnv != "" {
+			res.ErrorMessage += " (check " + t.KeyEnv + ")"
+		}
+		if !perr.Class.Retryable() || attempt >= maxAttempts {
+			return res, nil
+		}
+		delay := r.backoff(attempt, perr.RetryAfter)
+		timer := time.NewTimer(delay)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, nil
+		}
+	}
+}
+
+// backoff is the wait before attempt n+1: the provider's hint when it gave
+// one (capped at MaxRetryAfter), else exponential backoff with full jitter:
+// a uniform draw from [base·2^(n-1)/2, base·2^(n-1)], capped at BackoffMax.
+func (r *Runner) backoff(n int, hint time.Duration) time.Duration {
+	base, maxB, maxHint := r.BackoffBase, r.BackoffMax, r.MaxRetryAfter
+	if base <= 0 {
+		base = 500 * time.Millisecond
+	}
+	if maxB <= 0 {
+		maxB = 30 * time.Second
+	}
+	if maxHint <= 0 {
+		maxHint = 60 * time.Second
+	}
+	if hint > 0 {
+		return min(hint, maxHint)
+	}
+	d := base << min(n-1, 16)
+	if d > maxB || d <= 0 {
+		d = maxB
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// MergeParams returns the target's parameters with the suite's set ones on
+// top: a suite knows what its cases need (e.g. a longer max_tokens).
+func MergeParams(target, suite providers.Params) providers.Params {
+	p := target
+	if suite.Temperature != nil {
+		p.Temperature = suite.Temperature
+	}
+	if suite.TopP != nil {
+		p.TopP = suite.TopP
+	}
+	if suite.MaxTokens != nil {
+		p.MaxTokens = suite.MaxTokens
+	}
+	if suite.Seed != nil {
+		p.Seed = suite.Seed
+	}
+	if suite.Stop != nil {
+		p.Stop = suite.Stop
+	}
+	return p
+}
