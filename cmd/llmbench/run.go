@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/llmbench/llmbench/bench"
+	"github.com/llmbench/llmbench/report"
+	"github.com/llmbench/llmbench/results"
+)
+
+func runCommand(abort context.Context) *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run a config's suites against its targets and store the results",
+		UsageText: "llmbench run --config FILE [--db FILE] [--resume ID|last]",
+		Description: `Runs every case of every suite in the config against every target, concurrently
+(each target's concurrency and rpm apply across all suites), scores each answer and
+stores it in the database. Prints "run <ID>" first on stdout, progress on stderr,
+and a summary table comparing every target with the baseline at the end.
+
+A failed call (rate limit, server error, refusal, timeout) is stored with its error
+class and the run goes on. Ctrl-C stops scheduling and saves what finished; continue
+with --resume. API keys are read from environment variables, never from the config.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "run config `FILE` (YAML)", Required: true},
+			dbFlag(),
+			&cli.StringFlag{Name: "resume", Usage: "continue run `ID` (or \"last\": the config's latest unfinished run), calling only what has no result yet"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := requireNoArgs(c); err != nil {
+				return err
+			}
+			cfg, err := bench.LoadConfig(c.String("config"))
+			if err != nil {
+				return err
+			}
+			return executeAndSummarise(c.Context, abort, cfg, c.String("db"), c.String("resume"), nil, c.App.Writer, c.App.ErrWriter)
+		},
+	}
+}
+
+// executeAndSummarise runs a config and prints the run id, progress and the
+// summary; shared by run and demo. It maps the run's status to exit codes.
+func executeAndSummarise(ctx, abort context.Context, cfg *bench.Config, dbPath, resume string, onDone func(*results.Store, *bench.Report) error, stdout, stderr io.Writer) error {
+	for _, k := range cfg.Unused() {
+		fmt.Fprintf(stderr, "note: %s: the %q key is reserved and not used by this version\n", cfg.Path, k)
+	}
+	prep, err := bench.Prepare(cfg, os.Getenv, nil)
+	if err != nil {
+		return err
+	}
+	store, err := results.Open(dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	prog := newProgress(stderr)
+	rep, err := bench.Execute(ctx, prep, store, bench.Options{
+		Resume:  resume,
+		Version: versionString(),
+		Abort:   abort,
+		Started: func(run results.Run, planned int) {
+			fmt.Fprintf(stdout, "run %s\n", run.ID)
+			prog.start(run.ID, planned)
+		},
+		Progress: prog.event,
+	})
+	prog.finish()
+	if err != nil {
+		if errors.Is(err, bench.ErrNothingToResume) {
+			return withCode(ExitUsage, err)
+		}
+		return err
+	}
+	if onDone != nil {
+		if err := onDone(store, rep); err != nil {
+			return err
+		}
+	}
+	data, err := report.Build(context.WithoutCancel(ctx), store, rep.Run.ID)
+	if err != nil {
+		return fmt.Errorf("summarise run %s: %w", rep.Run.ID, err)
+	}
+	fmt.Fprintln(stdout)
+	if err := report.WriteText(stdout, data); err != nil {
+		return err
+	}
+	o := rep.Outcome
+	fmt.Fprintf(stdout, "\nrun %s %s: %d results stored (%d failed calls), database %s\n", rep.Run.ID, rep.Run.Status, o.Stored, o.Failed, dbPath)
+	if rep.Run.Note != "" {
+		fmt.Fprintf(stdout, "note: %s\n", rep.Run.Note)
+	}
+	switch rep.Run.Status {
+	case results.StatusInterrupted:
+		return withCode(ExitInterrupted, fmt.Errorf("run %s interrupted; resume with: llmbench run --config %s --db %s --resume %s", rep.Run.ID, cfg.Path, dbPath, rep.Run.ID))
+	case results.StatusIncomplete:
+		return withCode(ExitIncomplete, fmt.Errorf("run %s incomplete: %s", rep.Run.ID, rep.Run.Note))
+	}
+	return nil
+}
+
+// progress shows a bar on a terminal and plain lines otherwise (logs, CI).
+type progress struct {
+	w      io.Writer
+	tty    bool
+	mu     sync.Mutex
+	bar    *progressbar.ProgressBar
+	total  int
+	failed int
+	last   time.Time
+	begin  time.Time
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty = true
+	}
+	return p
+}
+
+func (p *progress) start(runID string, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total, p.begin = total, time.Now()
+	if p.tty {
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription("calls"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("calls"),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+		return
+	}
+	fmt.Fprintf(p.w, "run %s: %d calls to make\n", runID, total)
+}
+
+func (p *progress) event(e bench.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !e.Result.OK() {
+		p.failed++
+	}
+	if p.bar != nil {
+		_ = p.bar.Add(1)
+		return
+	}
+	if e.Done == e.Total || time.Since(p.last) >= 2*time.Second {
+		p.last = time.Now()
+		fmt.Fprintf(p.w, "progress: %d/%d calls done, %d failed, %s elapsed\n", e.Done, e.Total, p.failed, time.Since(p.begin).Round(time.Second))
+	}
+}
+
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.bar != nil {
+		_ = p.bar.Finish()
+		fmt.Fprintln(p.w, strings.TrimSpace(fmt.Sprintf("%d calls in %s, %d failed", p.total, time.Since(p.begin).Round(100*time.Millisecond), p.failed)))
+	}
+}
