@@ -75,7 +75,11 @@ var _ providers.Provider = (*Client)(nil)
 
 // New builds a Client for OpenAI itself; it is the "openai" factory.
 func New(cfg providers.Config) (providers.Provider, error) {
-	return NewWith(cfg, Options{KeyEnv: KeyEnv})
+	c, err := NewWith(cfg, Options{KeyEnv: KeyEnv})
+	if err != nil {
+		return nil, err // not a nil *Client inside a non-nil interface
+	}
+	return c, nil
 }
 
 // NewWith builds a Client for an OpenAI-compatible server with the given

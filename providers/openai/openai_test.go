@@ -558,3 +558,10 @@ func TestRegistered(t *testing.T) {
 		t.Errorf("providers.New(openai) = %T, %v", p, err)
 	}
 }
+
+func TestNewErrorReturnsNilProvider(t *testing.T) {
+	p, err := openai.New(providers.Config{BaseURL: "ftp://x"})
+	if err == nil || p != nil {
+		t.Errorf("New = %v, %v; want a nil Provider and an error", p, err)
+	}
+}

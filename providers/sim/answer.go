@@ -93,7 +93,7 @@ func phrase(ans string, zh bool, r *rand.Rand) string {
 func pick(r *rand.Rand, options ...string) string { return options[r.IntN(len(options))] }
 
 // nearMiss is a plausible wrong answer: another number for a numeric
-// reference; for text, the reference with about 40% of its words (or CJK
+// reference; for text, the reference with about half of its words (or CJK
 // characters) dropped and neighbours swapped.
 func nearMiss(ref string, r *rand.Rand) string {
 	if numberRe.MatchString(ref) {
@@ -114,7 +114,7 @@ func nearMiss(ref string, r *rand.Rand) string {
 	}
 	var kept []string
 	for _, t := range toks {
-		if r.Float64() >= 0.4 {
+		if r.Float64() >= 0.5 {
 			kept = append(kept, t)
 		}
 	}
@@ -122,7 +122,7 @@ func nearMiss(ref string, r *rand.Rand) string {
 		kept = append(kept, toks[r.IntN(len(toks))])
 	}
 	for i := 0; i+1 < len(kept); i++ {
-		if r.Float64() < 0.3 {
+		if r.Float64() < 0.4 {
 			kept[i], kept[i+1] = kept[i+1], kept[i]
 			i++
 		}

@@ -41,5 +41,9 @@ func NewProvider(cfg providers.Config) (providers.Provider, error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, fmt.Errorf("target %s: simulator base url %q is not a loopback address", cfg.Name, base)
 	}
-	return openai.NewWith(cfg, openai.Options{DefaultBaseURL: DefaultBaseURL})
+	c, err := openai.NewWith(cfg, openai.Options{DefaultBaseURL: DefaultBaseURL})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }

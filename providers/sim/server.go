@@ -43,6 +43,8 @@ type Server struct {
 	srv   *http.Server
 }
 
+var _ http.Handler = (*Server)(nil)
+
 type attemptKey struct{ model, key string }
 
 // window counts a model's traffic in the current minute, for the
