@@ -106,7 +106,7 @@ func isRateLimit(e APIError) bool {
 }
 
 // httpError reads and classifies a non-2xx response.
-func (c *Client) httpError(ctx context.Context, resp *http.Response, start time.Time) *providers.Error {
+func (c *Client) httpError(ctx context.Context, resp *http.Response) *providers.Error {
 	limit := c.maxBody
 	if limit > 1<<20 {
 		limit = 1 << 20 // an error body is for a message; no need for more

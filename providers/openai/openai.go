@@ -93,8 +93,12 @@ func NewWith(cfg providers.Config, opts Options) (*Client, error) {
 		base = DefaultBaseURL
 	}
 	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("target %s: base url %q is not an http(s) URL", cfg.Name, base)
+	if err != nil {
+		// The parse error would quote the URL, password and all.
+		return nil, fmt.Errorf("target %s: base url is not a valid URL", cfg.Name)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("target %s: base url %q is not an http(s) URL", cfg.Name, u.Redacted())
 	}
 	path := opts.Path
 	if path == "" {
@@ -172,7 +176,7 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	defer hresp.Body.Close()
 
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		return nil, c.httpError(ctx, hresp, start)
+		return nil, c.httpError(ctx, hresp)
 	}
 	if hresp.ContentLength > c.maxBody {
 		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,

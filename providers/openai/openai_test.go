@@ -565,3 +565,10 @@ func TestNewErrorReturnsNilProvider(t *testing.T) {
 		t.Errorf("New = %v, %v; want a nil Provider and an error", p, err)
 	}
 }
+
+func TestBaseURLErrorHidesPassword(t *testing.T) {
+	_, err := openai.New(providers.Config{BaseURL: "ftp://user:hunter2secret@example.com/v1"})
+	if err == nil || strings.Contains(err.Error(), "hunter2secret") {
+		t.Errorf("error %v shows the password in the URL", err)
+	}
+}
