@@ -35,11 +35,11 @@ func NewProvider(cfg providers.Config) (providers.Provider, error) {
 	}
 	u, err := url.Parse(base)
 	if err != nil {
-		return nil, fmt.Errorf("target %s: simulator base url %q: %w", cfg.Name, base, err)
+		return nil, fmt.Errorf("target %s: simulator base url is not a valid URL", cfg.Name)
 	}
 	host := u.Hostname()
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("target %s: simulator base url %q is not a loopback address", cfg.Name, base)
+		return nil, fmt.Errorf("target %s: simulator base url %q is not a loopback address", cfg.Name, u.Redacted())
 	}
 	c, err := openai.NewWith(cfg, openai.Options{DefaultBaseURL: DefaultBaseURL})
 	if err != nil {
