@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,32 @@ func TestCredentials(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestREADMEConfig keeps the README's config example loadable: tools outside
+// the repo copy it.
+func TestREADMEConfig(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var block string
+	for _, part := range strings.Split(string(readme), "```yaml\n")[1:] {
+		body, _, _ := strings.Cut(part, "```")
+		if strings.Contains(body, "targets:") {
+			block = body
+			break
+		}
+	}
+	if block == "" {
+		t.Fatal("README has no yaml block with targets:")
+	}
+	c, err := ParseConfig("nightly-zh.yaml", []byte(block))
+	if err != nil {
+		t.Fatalf("README config does not load: %v", err)
+	}
+	if c.Name != "nightly-zh" || c.Baseline != "gpt-4o" || len(c.Targets) < 2 || len(c.Suites) != 4 {
+		t.Errorf("README config read as %+v", c)
 	}
 }

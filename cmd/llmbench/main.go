@@ -155,7 +155,7 @@ or your own) concurrently against many model backends, scores every answer,
 stores scores, latencies and tokens in SQLite, and renders a self-contained
 HTML report that compares every target with a baseline (GPT-4o by default).
 
-Flags go before arguments: llmbench suites validate --quiet PATH.
+Flags go before arguments: llmbench COMMAND [flags] [arguments].
 
 Start offline with:  llmbench demo`,
 		Writer:                 stdout,

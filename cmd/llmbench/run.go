@@ -33,13 +33,16 @@ A failed call (rate limit, server error, refusal, timeout) is stored with its er
 class and the run goes on. Ctrl-C stops scheduling and saves what finished; continue
 with --resume. API keys are read from environment variables, never from the config.`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "run config `FILE` (YAML)", Required: true},
+			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "run config `FILE` (YAML; required)"},
 			dbFlag(),
 			&cli.StringFlag{Name: "resume", Usage: "continue run `ID` (or \"last\": the config's latest unfinished run), calling only what has no result yet"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := requireNoArgs(c); err != nil {
 				return err
+			}
+			if c.String("config") == "" {
+				return usageErrorf("run needs --config FILE (see: llmbench run --help; to try llmbench without a config: llmbench demo)")
 			}
 			cfg, err := bench.LoadConfig(c.String("config"))
 			if err != nil {
