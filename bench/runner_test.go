@@ -92,7 +92,9 @@ func (f *fakeProvider) Complete(ctx context.Context, req *providers.Request) (*p
 }
 
 // testSuite writes a small numeric suite to a temp dir and loads it.
-func testSuite(t *testing.T, n int) *suites.Suite {
+func testSuite(t *testing.T, n int) *suites.Suite { return testSuiteTB(t, n) }
+
+func testSuiteTB(t testing.TB, n int) *suites.Suite {
 	t.Helper()
 	dir := t.TempDir()
 	var cases strings.Builder
