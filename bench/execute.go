@@ -215,12 +215,12 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 		notes = append(notes, fmt.Sprint(errors.Join(runErr, closeErr)))
 	case out.Interrupted:
 		status = results.StatusInterrupted
-		notes = append(notes, fmt.Sprintf("interrupted with %d calls not made; resume with: llmbench run --resume %s", out.NotMade, run.ID))
+		notes = append(notes, fmt.Sprintf("interrupted with %d calls not made; resume with: llmbench run --config %s --resume %s", out.NotMade, cfg.Path, run.ID))
 	case len(p.Targets) > 0 && len(out.Stopped) == len(p.Targets):
 		status = results.StatusIncomplete
 		notes = append(notes, "every target was stopped by auth or quota errors")
 	case out.NotMade > 0:
-		notes = append(notes, fmt.Sprintf("%d calls not made; fix the cause and resume with: llmbench run --resume %s", out.NotMade, run.ID))
+		notes = append(notes, fmt.Sprintf("%d calls not made; fix the cause and resume with: llmbench run --config %s --resume %s", out.NotMade, cfg.Path, run.ID))
 	}
 	note = strings.Join(notes, "; ")
 	ended := time.Now().UTC()
