@@ -209,6 +209,9 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 			notes = append(notes, msg)
 		}
 	}
+	for _, w := range out.Warnings {
+		notes = append(notes, "parameter changed: "+w)
+	}
 	switch {
 	case runErr != nil || closeErr != nil:
 		status = results.StatusFailed

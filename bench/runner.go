@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,6 +113,32 @@ type Runner struct {
 	NewLimiter func(rpm float64) Limiter
 }
 
+// warnSet collects distinct warnings from many goroutines.
+type warnSet struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+func (w *warnSet) add(s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil {
+		w.m = map[string]bool{}
+	}
+	w.m[s] = true
+}
+
+func (w *warnSet) sorted() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]string, 0, len(w.m))
+	for s := range w.m {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Outcome summarises a Run.
 type Outcome struct {
 	// Planned is the number of calls the plan asked for.
@@ -127,6 +154,9 @@ type Outcome struct {
 	Stopped map[string]*providers.Error
 	// Interrupted is true when ctx was canceled before the plan finished.
 	Interrupted bool
+	// Warnings are the providers' parameter adjustments, one per distinct
+	// change, prefixed with the target name, sorted.
+	Warnings []string
 }
 
 type job struct {
@@ -196,6 +226,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 		mu.Unlock()
 	}
 
+	warns := &warnSet{}
 	stoppedBy := make([]atomic.Pointer[providers.Error], len(plan.Targets))
 	for ti := range plan.Targets {
 		t := &plan.Targets[ti]
@@ -244,7 +275,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 						notMade.Add(1)
 						continue
 					}
-					res, err := r.call(failCtx, abortCtx, plan.RunID, t, lim, j)
+					res, err := r.call(failCtx, abortCtx, plan.RunID, t, lim, j, warns)
 					if err != nil {
 						setErr(err)
 						continue
@@ -277,6 +308,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 	stopMu.Lock()
 	err := firstErr
 	stopMu.Unlock()
+	out.Warnings = warns.sorted()
 	for ti := range plan.Targets {
 		if e := stoppedBy[ti].Load(); e != nil {
 			out.Stopped[plan.Targets[ti].Name] = e
@@ -288,15 +320,23 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 // call makes one planned call with retries. It returns nil, nil when the
 // run was interrupted before the call finished (nothing is stored; a resume
 // makes it again).
-func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim Limiter, j job) (*results.Result, error) {
+func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim Limiter, j job, warns *warnSet) (*results.Result, error) {
 	msgs, err := j.suite.Messages(j.c)
 	if err != nil {
 		return nil, fmt.Errorf("suite %s case %s: %w", j.suite.Name, j.c.ID, err)
 	}
+	params := MergeParams(t.Params, j.suite.Params)
+	if adj, ok := t.Provider.(providers.ParamAdjuster); ok {
+		var changed []string
+		params, changed = adj.AdjustParams(params)
+		for _, w := range changed {
+			warns.add(t.Name + ": " + w)
+		}
+	}
 	req := &providers.Request{
 		Model:    t.Model,
 		Messages: msgs,
-		Params:   MergeParams(t.Params, j.suite.Params),
+		Params:   params,
 		Stream:   t.Stream,
 	}
 	maxAttempts := t.MaxAttempts

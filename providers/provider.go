@@ -188,3 +188,13 @@ func Names() []string {
 	}
 	return out
 }
+
+// ParamAdjuster is implemented by providers that lack a common parameter or
+// restrict its range (ERNIE wants temperature > 0; native Hunyuan has no
+// max-tokens field). AdjustParams returns the parameters the adapter will
+// actually send and one warning per change; the runner records the
+// warnings on the run, so no change is silent. It must be pure and safe
+// for concurrent use.
+type ParamAdjuster interface {
+	AdjustParams(p Params) (Params, []string)
+}

@@ -16,9 +16,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	// Provider adapters register themselves.
-	_ "github.com/llmbench/llmbench/providers/openai"
-	_ "github.com/llmbench/llmbench/providers/sim"
+	// Every provider adapter registers itself.
+	_ "github.com/llmbench/llmbench/providers/all"
 )
 
 // Exit codes, the same for every command.
