@@ -189,13 +189,11 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 
 	scorers := map[string][]suites.Scorer{}
 	for _, s := range plan.Suites {
-		for _, name := range s.Scorers {
-			sc, err := suites.LookupScorer(name)
-			if err != nil {
-				return out, fmt.Errorf("suite %s: %w", s.Name, err)
-			}
-			scorers[s.Name] = append(scorers[s.Name], sc)
+		list, err := s.BuildScorers()
+		if err != nil {
+			return out, err
 		}
+		scorers[s.Name] = list
 	}
 
 	var (

@@ -56,9 +56,9 @@ func caseHash(c *Case) string {
 // one per line. See the package documentation.
 func suiteHash(s *Suite) string {
 	h := sha256.New()
-	scorers := s.Scorers
-	if scorers == nil {
-		scorers = []string{}
+	scorers := []string{}
+	for _, spec := range s.Specs() {
+		scorers = append(scorers, spec.String())
 	}
 	h.Write(canonicalJSON(struct {
 		Name    string           `json:"name"`

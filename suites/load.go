@@ -216,7 +216,11 @@ func (l *loader) load(data []byte) (*Suite, error) {
 				promptNode = mv.Value
 			}
 		case "scorers":
-			s.Scorers = l.scorers(v, vline)
+			s.ScorerSpecs = l.scorers(v, vline)
+			s.Scorers = make([]string, len(s.ScorerSpecs))
+			for i, spec := range s.ScorerSpecs {
+				s.Scorers[i] = spec.Name
+			}
 		case "params":
 			s.Params = l.params(v, mv.Value)
 		case "cases":
@@ -307,38 +311,78 @@ func (l *loader) str(v any, line int, key string) (s string, ok bool) {
 	return "", false
 }
 
-func (l *loader) scorers(v any, line int) []string {
-	var names []string
+func (l *loader) scorers(v any, line int) []ScorerSpec {
+	var specs []ScorerSpec
 	switch v := v.(type) {
 	case string:
-		names = []string{v}
+		specs = []ScorerSpec{{Name: v}}
 	case []any:
 		for _, e := range v {
-			n, ok := e.(string)
+			spec, ok := l.scorerSpec(e, line)
 			if !ok {
-				l.add(l.file, line, "scorers must list names (strings), found a %s", yamlKind(e))
 				return nil
 			}
-			names = append(names, n)
+			specs = append(specs, spec)
 		}
 	default:
 		l.add(l.file, line, "scorers must be a list of names, e.g. [exact], not a %s", yamlKind(v))
 		return nil
 	}
-	if len(names) == 0 {
+	if len(specs) == 0 {
 		l.add(l.file, line, "scorers is empty: list at least one (known: %s)", strings.Join(ScorerNames(), ", "))
 	}
 	seen := map[string]bool{}
-	for _, n := range names {
-		if _, err := LookupScorer(n); err != nil {
+	for _, spec := range specs {
+		if _, err := NewScorer(spec); err != nil {
 			l.add(l.file, line, "%v", err)
 		}
-		if seen[n] {
-			l.add(l.file, line, "scorer %q is listed twice: list it once", n)
+		if seen[spec.Name] {
+			l.add(l.file, line, "scorer %q is listed twice: list it once", spec.Name)
 		}
-		seen[n] = true
+		seen[spec.Name] = true
 	}
-	return names
+	return specs
+}
+
+// scorerSpec reads one entry of scorers: a name, or a mapping
+// {name: bleu, tokenizer: zh, stem: true}.
+func (l *loader) scorerSpec(e any, line int) (ScorerSpec, bool) {
+	switch e := e.(type) {
+	case string:
+		return ScorerSpec{Name: e}, true
+	case map[string]any:
+		var spec ScorerSpec
+		for k, v := range e {
+			switch k {
+			case "name":
+				spec.Name, _ = v.(string)
+			case "tokenizer":
+				t, ok := v.(string)
+				if !ok {
+					l.add(l.file, line, "scorer tokenizer must be a string, not a %s", yamlKind(v))
+					return spec, false
+				}
+				spec.Tokenizer = t
+			case "stem":
+				b, ok := v.(bool)
+				if !ok {
+					l.add(l.file, line, "scorer stem must be true or false, not a %s", yamlKind(v))
+					return spec, false
+				}
+				spec.Stem = b
+			default:
+				l.add(l.file, line, "unknown scorer option %q: scorers take name, tokenizer and stem", k)
+				return spec, false
+			}
+		}
+		if spec.Name == "" {
+			l.add(l.file, line, "a scorer written as a mapping needs name: (e.g. {name: bleu, tokenizer: zh})")
+			return spec, false
+		}
+		return spec, true
+	}
+	l.add(l.file, line, "scorers must list names or {name: ..., tokenizer: ...} mappings, found a %s", yamlKind(e))
+	return ScorerSpec{}, false
 }
 
 func (l *loader) params(v any, node ast.Node) providers.Params {
@@ -668,14 +712,14 @@ var noEntryRe = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
 func (l *loader) checkCases(s *Suite, pos []casePos) {
 	var checkers []CaseChecker
 	var checkerNames []string
-	for _, n := range s.Scorers {
-		sc, err := LookupScorer(n)
+	for _, spec := range s.Specs() {
+		sc, err := NewScorer(spec)
 		if err != nil {
 			continue // reported with the scorers
 		}
 		if cc, ok := sc.(CaseChecker); ok {
 			checkers = append(checkers, cc)
-			checkerNames = append(checkerNames, n)
+			checkerNames = append(checkerNames, spec.Name)
 		}
 	}
 	for i := range s.Cases {

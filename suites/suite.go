@@ -23,6 +23,9 @@ type Suite struct {
 	Prompt *template.Template
 	// Scorers names the scorers, in order; the first is the primary score.
 	Scorers []string
+	// ScorerSpecs are the scorers with their options, parallel to Scorers
+	// (see Specs; nil means plain names).
+	ScorerSpecs []ScorerSpec
 	// Params are per-suite generation parameters; target params override
 	// nothing here: suite params win where set (a suite knows what it needs).
 	Params providers.Params

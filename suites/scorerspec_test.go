@@ -1,0 +1,90 @@
+package suites
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// optScorer is a test scorer that takes options.
+type optScorer struct{ opts ScorerOptions }
+
+func (o optScorer) Name() string { return "test-opt" }
+func (o optScorer) Score(output string, c *Case) Score {
+	return Score{Scorer: "test-opt", Value: 1, Tokenizer: o.opts.Tokenizer}
+}
+
+func init() {
+	RegisterScorer(optScorer{})
+	RegisterScorerFactory("test-opt", func(o ScorerOptions) (Scorer, error) {
+		if o.Tokenizer != "" && o.Tokenizer != "ok" {
+			return nil, errors.New("unknown tokenizer " + o.Tokenizer)
+		}
+		return optScorer{o}, nil
+	})
+}
+
+func writeSpecSuite(t *testing.T, yml string) string {
+	t.Helper()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "suite.yaml")
+	if err := os.WriteFile(p, []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestScorerSpecs(t *testing.T) {
+	base := "name: s\nprompt: \"{{.q}}\"\ncases:\n  - {id: a, q: hi, reference: hi}\n"
+	p := writeSpecSuite(t, base+"scorers: [exact, {name: test-opt, tokenizer: ok, stem: true}]\n")
+	s, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ScorerSpec{{Name: "exact"}, {Name: "test-opt", ScorerOptions: ScorerOptions{Tokenizer: "ok", Stem: true}}}
+	if diff := cmp.Diff(want, s.Specs()); diff != "" {
+		t.Errorf("specs (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"exact", "test-opt"}, s.Scorers); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	list, err := s.BuildScorers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := list[1].Score("x", &s.Cases[0]).Tokenizer; got != "ok" {
+		t.Errorf("configured scorer got tokenizer %q", got)
+	}
+	if want[1].String() != "test-opt?tokenizer=ok&stem=true" || want[0].String() != "exact" {
+		t.Errorf("String: %q %q", want[0], want[1])
+	}
+
+	// Options change the suite hash; a plain name keeps the old one.
+	plain, err := Load(writeSpecSuite(t, base+"scorers: [exact, test-opt]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Hash == s.Hash {
+		t.Error("scorer options do not change the suite hash")
+	}
+
+	bad := []struct{ scorers, want string }{
+		{"[{name: exact, tokenizer: zh}]", `scorer "exact" takes no options`},
+		{"[{name: test-opt, tokenizer: nope}]", "unknown tokenizer nope"},
+		{"[{tokenizer: ok}]", "needs name:"},
+		{"[{name: test-opt, colour: red}]", `unknown scorer option "colour"`},
+		{"[{name: test-opt, stem: maybe}]", "stem must be true or false"},
+	}
+	for _, b := range bad {
+		t.Run(b.scorers, func(t *testing.T) {
+			_, err := Load(writeSpecSuite(t, base+"scorers: "+b.scorers+"\n"))
+			if err == nil || !strings.Contains(err.Error(), b.want) || !strings.Contains(err.Error(), "suite.yaml:5:") {
+				t.Errorf("err = %v, want %q at suite.yaml:5", err, b.want)
+			}
+		})
+	}
+}
