@@ -88,7 +88,8 @@ func TestLoad(t *testing.T) {
 	wantSuite := &Suite{
 		Name: "demo", Description: "a demo suite", Path: path, System: "Be brief.",
 		PromptText: "Q: {{.question}}", Scorers: []string{"exact", "rougeL"},
-		Params: providers.Params{Temperature: &temp, MaxTokens: &maxTok},
+		ScorerSpecs: []ScorerSpec{{Name: "exact"}, {Name: "rougeL"}},
+		Params:      providers.Params{Temperature: &temp, MaxTokens: &maxTok},
 		Cases: []Case{
 			{ID: "a", Fields: map[string]any{"question": "capital of France?"}, References: []string{"Paris"}, Line: 1},
 			{ID: "7", Fields: map[string]any{"question": "2+2?"}, References: []string{"4", "four", "4.0"}, Line: 3},

@@ -15,16 +15,26 @@ type optScorer struct{ opts ScorerOptions }
 
 func (o optScorer) Name() string { return "test-opt" }
 func (o optScorer) Score(output string, c *Case) Score {
-	return Score{Scorer: "test-opt", Value: 1, Tokenizer: o.opts.Tokenizer}
+	return Score{Scorer: "test-opt", Value: 1, Tokenizer: o.opts.Tokenizer, Version: "1"}
 }
 
-func init() {
+// registerOptScorer adds test-opt for one test and removes it after, so
+// other tests see the real registry.
+func registerOptScorer(t *testing.T) {
 	RegisterScorer(optScorer{})
 	RegisterScorerFactory("test-opt", func(o ScorerOptions) (Scorer, error) {
 		if o.Tokenizer != "" && o.Tokenizer != "ok" {
 			return nil, errors.New("unknown tokenizer " + o.Tokenizer)
 		}
 		return optScorer{o}, nil
+	})
+	t.Cleanup(func() {
+		scorerMu.Lock()
+		delete(scorers, "test-opt")
+		scorerMu.Unlock()
+		factoryMu.Lock()
+		delete(factories, "test-opt")
+		factoryMu.Unlock()
 	})
 }
 
@@ -39,6 +49,7 @@ func writeSpecSuite(t *testing.T, yml string) string {
 }
 
 func TestScorerSpecs(t *testing.T) {
+	registerOptScorer(t)
 	base := "name: s\nprompt: \"{{.q}}\"\ncases:\n  - {id: a, q: hi, reference: hi}\n"
 	p := writeSpecSuite(t, base+"scorers: [exact, {name: test-opt, tokenizer: ok, stem: true}]\n")
 	s, err := Load(p)
