@@ -15,7 +15,16 @@
 // cannot make the harness buffer more than Config.MaxResponseBytes.
 //
 // Every failure comes back as a *providers.Error whose class follows the
-// HTTP status and the {"error":{...}} body (see classify in errors.go). The
-// API key is sent only in the Authorization header and is redacted from
-// every message.
+// HTTP status and the {"error":{...}} body (see classify in errors.go): a
+// 429 is rate_limited unless its code is one of the billing family
+// (insufficient_quota, spend limits, ...), which is quota and never retried;
+// a refusal (message.refusal) or a content-filter finish_reason
+// ("content_filter", plus Options.FilterFinishReasons) is content_filtered,
+// streamed or not. The API key is sent only in the Authorization header and
+// is redacted from every message.
+//
+// Params.MaxTokens goes out as "max_tokens", except for OpenAI's reasoning
+// families (o1, o3, o4-mini, gpt-5 and later; see NeedsMaxCompletionTokens),
+// which reject that name and get "max_completion_tokens". Options can force
+// either name. A successful Response keeps the x-ratelimit-* headers.
 package openai

@@ -127,8 +127,9 @@ func (c *Client) httpError(ctx context.Context, resp *http.Response) *providers.
 // classify maps an HTTP status (0 for an error carried in a 200 body or a
 // stream) and error body to a class:
 //
-//	429 + insufficient_quota family  quota (never retried)
-//	429 otherwise                    rate_limited, RetryAfter from retry-after-ms / Retry-After
+//	4xx + insufficient_quota family  quota (never retried), whatever the 4xx
+//	429 otherwise                    rate_limited, RetryAfter from retry-after-ms / Retry-After,
+//	                                 else the reset of an exhausted x-ratelimit-* window
 //	401, 403                         auth (the message names the key variable)
 //	402                              quota (DeepSeek's "Insufficient Balance")
 //	408                              timeout
@@ -157,6 +158,9 @@ func (c *Client) classify(status int, ae APIError, h http.Header) *providers.Err
 		if h != nil {
 			e.RetryAfter = providers.RetryAfter(h, time.Now())
 		}
+		if e.RetryAfter == 0 && e.Class == providers.RateLimited && h != nil {
+			e.RetryAfter = windowReset(h)
+		}
 	case providers.Auth:
 		e.Message = c.authMessage(e.Message)
 	}
@@ -175,10 +179,12 @@ func (c *Client) hook(status int, ae APIError) (providers.Class, bool) {
 
 func genericClass(status int, ae APIError) providers.Class {
 	switch {
+	case status >= 400 && status < 500 && isQuota(ae):
+		// A billing code wins over the status: OpenAI sends most with 429,
+		// but a spend limit or an inactive billing account may come with 400
+		// or 403, and retrying any of them is pointless.
+		return providers.Quota
 	case status == http.StatusTooManyRequests:
-		if isQuota(ae) {
-			return providers.Quota
-		}
 		return providers.RateLimited
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return providers.Auth
@@ -211,6 +217,25 @@ func genericClass(status int, ae APIError) providers.Class {
 		return providers.Server
 	}
 	return providers.BadResponse
+}
+
+// windowReset reads OpenAI's rate-limit window headers: when a window is
+// exhausted (x-ratelimit-remaining-requests or -tokens is 0), its
+// x-ratelimit-reset-* value ("1s", "6m0s", "120ms") is when it refills. The
+// longest such reset is returned; 0 when no exhausted window says when, or
+// the reset is not a Go-style duration (some servers send epoch seconds).
+func windowReset(h http.Header) time.Duration {
+	var d time.Duration
+	for _, w := range []string{"requests", "tokens"} {
+		if strings.TrimSpace(h.Get("x-ratelimit-remaining-"+w)) != "0" {
+			continue
+		}
+		r, err := time.ParseDuration(strings.TrimSpace(h.Get("x-ratelimit-reset-" + w)))
+		if err == nil && r > d {
+			d = r
+		}
+	}
+	return d
 }
 
 // authMessage says what to fix. It names the variable the key comes from;

@@ -38,9 +38,14 @@ type Options struct {
 	KeyEnv string
 	// Path is appended to the base URL ("/chat/completions" when empty).
 	Path string
-	// MaxCompletionTokens sends Params.MaxTokens as "max_completion_tokens"
-	// instead of "max_tokens".
+	// MaxCompletionTokens always sends Params.MaxTokens as
+	// "max_completion_tokens". Without it (and without LegacyMaxTokens) the
+	// field follows the model name: see NeedsMaxCompletionTokens.
 	MaxCompletionTokens bool
+	// LegacyMaxTokens always sends Params.MaxTokens as "max_tokens", whatever
+	// the model is called, for compatible servers that know only that name.
+	// MaxCompletionTokens wins when both are set.
+	LegacyMaxTokens bool
 	// NoStreamOptions leaves out "stream_options" for servers that reject it
 	// (usage is then whatever the server volunteers).
 	NoStreamOptions bool
@@ -73,8 +78,12 @@ type Client struct {
 
 var _ providers.Provider = (*Client)(nil)
 
-// New builds a Client for OpenAI itself; it is the "openai" factory.
+// New builds a Client for OpenAI itself; it is the "openai" factory. The
+// only API it speaks is "openai" (Config.API "" or "openai").
 func New(cfg providers.Config) (providers.Provider, error) {
+	if err := CheckAPI(cfg); err != nil {
+		return nil, err
+	}
 	c, err := NewWith(cfg, Options{KeyEnv: KeyEnv})
 	if err != nil {
 		return nil, err // not a nil *Client inside a non-nil interface
@@ -120,6 +129,15 @@ func NewWith(cfg providers.Config, opts Options) (*Client, error) {
 		maxBody: providers.MaxBody(cfg),
 		keyEnv:  keyEnv,
 	}, nil
+}
+
+// CheckAPI rejects a Config.API other than "" or "openai", for factories
+// that speak only the OpenAI protocol.
+func CheckAPI(cfg providers.Config) error {
+	if cfg.API != "" && cfg.API != "openai" {
+		return fmt.Errorf("target %s: provider %s has no API %q (it speaks only \"openai\")", cfg.Name, cfg.Provider, cfg.API)
+	}
+	return nil
 }
 
 // defaultClient has no overall timeout (the call's context bounds it) and

@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/llmbench/llmbench/providers"
 )
@@ -64,7 +66,7 @@ func (c *Client) body(req *providers.Request) ([]byte, *providers.Error) {
 		Stop:        req.Params.Stop,
 		Stream:      req.Stream,
 	}
-	if c.opts.MaxCompletionTokens {
+	if c.maxCompletionTokens(req.Model) {
 		cr.MaxCompletionTokens = req.Params.MaxTokens
 	} else {
 		cr.MaxTokens = req.Params.MaxTokens
@@ -95,6 +97,38 @@ func (c *Client) body(req *providers.Request) ([]byte, *providers.Error) {
 		return nil, &providers.Error{Class: providers.BadRequest, Message: "encode request: " + err.Error(), Err: err}
 	}
 	return b, nil
+}
+
+// maxCompletionTokens decides the name of the output-token limit for one
+// request: the options force it, else the model name decides.
+func (c *Client) maxCompletionTokens(model string) bool {
+	switch {
+	case c.opts.MaxCompletionTokens:
+		return true
+	case c.opts.LegacyMaxTokens:
+		return false
+	}
+	return NeedsMaxCompletionTokens(model)
+}
+
+// reasoningModel matches the model families that reject "max_tokens" and
+// need "max_completion_tokens": the o-series (o1, o3-mini, o4-mini, dated
+// snapshots such as o1-2024-12-17) and gpt-5 and later (gpt-5, gpt-5-mini,
+// gpt-5.1, ...). gpt-4o, gpt-4.1 and older accept either name, so they keep
+// the older one, which every compatible server knows.
+var reasoningModel = regexp.MustCompile(`^(o[1-9][0-9]*|gpt-([5-9]|[1-9][0-9]+))([-.:_]|$)`)
+
+// NeedsMaxCompletionTokens reports whether OpenAI requires
+// "max_completion_tokens" instead of "max_tokens" for a model name. A
+// fine-tune ("ft:o4-mini-2025-04-16:org::id") counts as its base model, and a
+// router's vendor prefix ("openai/o3-mini") is ignored.
+func NeedsMaxCompletionTokens(model string) bool {
+	m := strings.ToLower(strings.TrimSpace(model))
+	m = strings.TrimPrefix(m, "ft:")
+	if i := strings.LastIndexByte(m, '/'); i >= 0 {
+		m = m[i+1:]
+	}
+	return reasoningModel.MatchString(m)
 }
 
 // imageURL renders an image inline: a data: URL, or bare base64 for
