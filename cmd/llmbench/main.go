@@ -105,7 +105,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "\ninterrupt: stopping now")
 		stopHard()
 	}()
-	err := run(soft, hard, os.Args, os.Stdout, os.Stderr)
+	err := run(soft, hard, os.Args, os.Stdin, os.Stdout, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "llmbench: "+oneLine(err))
 	}
@@ -120,8 +120,9 @@ func oneLine(err error) string {
 
 // run is the whole CLI; ctx cancellation stops scheduling, abort cuts calls
 // in flight.
-func run(ctx, abort context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx, abort context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	app := newApp(abort, stdout, stderr)
+	app.Reader = stdin
 	err := app.RunContext(ctx, args)
 	if err != nil && exitCode(err) == ExitFailed && isUsage(err) {
 		return withCode(ExitUsage, err)
@@ -173,6 +174,8 @@ Start offline with:  llmbench demo`,
 			suitesCommand(),
 			providersCommand(),
 			runsCommand(),
+			scoreCommand(),
+			rescoreCommand(),
 		},
 	}
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n"

@@ -14,9 +14,15 @@ import (
 // runCLI runs the CLI in-process and returns stdout, stderr and the exit code.
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	return runCLIInput(t, "", args...)
+}
+
+// runCLIInput is runCLI with stdin.
+func runCLIInput(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	ctx := context.Background()
-	err := run(ctx, ctx, append([]string{"llmbench"}, args...), &out, &errOut)
+	err := run(ctx, ctx, append([]string{"llmbench"}, args...), strings.NewReader(stdin), &out, &errOut)
 	if err != nil {
 		errOut.WriteString("llmbench: " + err.Error() + "\n")
 	}
