@@ -63,6 +63,9 @@ type TargetConfig struct {
 	Timeout string `yaml:"timeout"`
 	// MaxAttempts bounds the attempts per call, retries included (default 4).
 	MaxAttempts int `yaml:"max_attempts"`
+	// Suites, when set, limits the target to these suites (by suite name):
+	// a lead baseline only makes sense for summarisation.
+	Suites []string `yaml:"suites"`
 }
 
 // Defaults for target settings left unset.

@@ -157,3 +157,15 @@ func TestREADMEConfig(t *testing.T) {
 		t.Errorf("README config read as %+v", c)
 	}
 }
+
+func TestPrepareRejectsUnknownTargetSuite(t *testing.T) {
+	src := "targets:\n  - name: a\n    provider: openai\n    model: m\n    base_url: http://127.0.0.1:1/v1\n    suites: [summarisaton]\nsuites: [summarisation]\n"
+	c, err := ParseConfig("c.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Prepare(c, func(string) string { return "" }, nil)
+	if err == nil || !strings.Contains(err.Error(), `"summarisaton" is not a suite of this config`) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -112,7 +112,18 @@ func Prepare(cfg *Config, getenv func(string) string, client *http.Client) (*Pre
 		}
 		info, _ := providers.Lookup(tc.Provider)
 		p.Simulated[tc.Name] = info.Simulated
+		var only map[string]bool
+		if len(tc.Suites) > 0 {
+			only = map[string]bool{}
+			for _, name := range tc.Suites {
+				if _, ok := seen[name]; !ok {
+					problems = append(problems, fmt.Sprintf("target %q: suites: %q is not a suite of this config (suites are named by their name:, e.g. summarisation)", tc.Name, name))
+				}
+				only[name] = true
+			}
+		}
 		p.Targets = append(p.Targets, Target{
+			Only:        only,
 			Name:        tc.Name,
 			Model:       tc.Model,
 			Provider:    prov,

@@ -34,7 +34,12 @@ type Target struct {
 	MaxAttempts int
 	// KeyEnv names the credential variable, for messages when a target is stopped.
 	KeyEnv string
+	// Only, when non-nil, limits the target to the suites it names.
+	Only map[string]bool
 }
+
+// runs reports whether the target answers the suite.
+func (t *Target) runs(suite string) bool { return t.Only == nil || t.Only[suite] }
 
 // Plan is the set of calls of one run: every case of every suite, for every
 // target and repeat. Targets proceed independently through the same case
@@ -56,7 +61,7 @@ func (p *Plan) Calls() int {
 		for _, c := range s.Cases {
 			for rep := 0; rep < p.repeats(); rep++ {
 				for _, t := range p.Targets {
-					if !p.Skip[results.Key{Suite: s.Name, CaseID: c.ID, Target: t.Name, Repeat: rep}] {
+					if t.runs(s.Name) && !p.Skip[results.Key{Suite: s.Name, CaseID: c.ID, Target: t.Name, Repeat: rep}] {
 						n++
 					}
 				}
@@ -244,6 +249,9 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 			defer wg.Done()
 			defer close(jobs)
 			for _, s := range plan.Suites {
+				if !t.runs(s.Name) {
+					continue
+				}
 				for ci := range s.Cases {
 					c := &s.Cases[ci]
 					for rep := 0; rep < plan.repeats(); rep++ {
@@ -336,6 +344,7 @@ func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim L
 		Messages: msgs,
 		Params:   params,
 		Stream:   t.Stream,
+		Document: j.suite.Document(j.c),
 	}
 	maxAttempts := t.MaxAttempts
 	if maxAttempts <= 0 {

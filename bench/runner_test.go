@@ -321,3 +321,28 @@ func TestMergeParams(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestRunTargetLimitedToSuites(t *testing.T) {
+	a, b := testSuite(t, 4), testSuite(t, 3)
+	b.Name = "other"
+	p := &fakeProvider{answer: rightAnswer}
+	plan := &Plan{RunID: "r", Suites: []*suites.Suite{a, b}, Targets: []Target{
+		{Name: "all", Provider: p, Concurrency: 2},
+		{Name: "only-other", Provider: p, Concurrency: 2, Only: map[string]bool{"other": true}},
+	}}
+	if n := plan.Calls(); n != 4+3+3 {
+		t.Fatalf("plan has %d calls, want 10", n)
+	}
+	sink := &memSink{}
+	if _, err := (&Runner{Sink: sink}).Run(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range sink.got {
+		if r.Target == "only-other" && r.Suite != "other" {
+			t.Errorf("limited target ran suite %s", r.Suite)
+		}
+	}
+	if len(sink.got) != 10 {
+		t.Errorf("%d results, want 10", len(sink.got))
+	}
+}

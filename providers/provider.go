@@ -49,6 +49,10 @@ type Request struct {
 	// Stream asks for a streamed answer; adapters that can stream use it to
 	// measure time to first token.
 	Stream bool
+	// Document is the case's source text when its suite names one
+	// (document: in the suite file). Model adapters ignore it: the prompt
+	// already holds it. Reference baselines such as lead answer from it.
+	Document string
 }
 
 // Usage is the token accounting the provider reported (0 when it did not).

@@ -61,12 +61,13 @@ func suiteHash(s *Suite) string {
 		scorers = append(scorers, spec.String())
 	}
 	h.Write(canonicalJSON(struct {
-		Name    string           `json:"name"`
-		System  string           `json:"system"`
-		Prompt  string           `json:"prompt"`
-		Scorers []string         `json:"scorers"`
-		Params  providers.Params `json:"params"`
-	}{s.Name, s.System, s.PromptText, scorers, s.Params}))
+		Name     string           `json:"name"`
+		System   string           `json:"system"`
+		Prompt   string           `json:"prompt"`
+		Scorers  []string         `json:"scorers"`
+		Params   providers.Params `json:"params"`
+		Document string           `json:"document,omitempty"`
+	}{s.Name, s.System, s.PromptText, scorers, s.Params, s.DocumentField}))
 	for i := range s.Cases {
 		h.Write([]byte("\n" + s.Cases[i].Hash))
 	}

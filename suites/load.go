@@ -140,7 +140,7 @@ func (l *loader) yamlProblem(err error, line int, what string) {
 	l.add(l.file, line, "%s: %v", what, err)
 }
 
-var topKeys = []string{"name", "description", "system", "prompt", "scorers", "params", "cases"}
+var topKeys = []string{"name", "description", "system", "prompt", "scorers", "params", "document", "cases"}
 
 // casePos is where a case was written, for problems.
 type casePos struct {
@@ -223,6 +223,10 @@ func (l *loader) load(data []byte) (*Suite, error) {
 			}
 		case "params":
 			s.Params = l.params(v, mv.Value)
+		case "document":
+			if s.DocumentField, _ = l.str(v, vline, key); s.DocumentField == "" {
+				l.add(l.file, vline, "document names the case field that holds the source text (e.g. document: article); it is empty")
+			}
 		case "cases":
 			casesNode = mv.Value
 		default:
@@ -736,6 +740,11 @@ func (l *loader) checkCases(s *Suite, pos []casePos) {
 				}
 			case strings.TrimSpace(text) == "" && len(c.Images) == 0:
 				l.add(at.file, at.line, "case %q: the prompt renders empty: give the case the text the prompt uses", c.ID)
+			}
+		}
+		if s.DocumentField != "" {
+			if d, ok := c.Fields[s.DocumentField].(string); !ok || strings.TrimSpace(d) == "" {
+				l.add(at.file, at.line, "case %q has no text in field %q, which the suite names as its document", c.ID, s.DocumentField)
 			}
 		}
 		for j, cc := range checkers {

@@ -34,3 +34,13 @@ func (s *Suite) Messages(c *Case) ([]providers.Message, error) {
 	}
 	return append(msgs, providers.Message{Role: providers.RoleUser, Text: text, Images: c.Images}), nil
 }
+
+// Document returns the case's source document: the field the suite names
+// with document:, or "" when it names none.
+func (s *Suite) Document(c *Case) string {
+	if s.DocumentField == "" {
+		return ""
+	}
+	d, _ := c.Fields[s.DocumentField].(string)
+	return d
+}

@@ -99,3 +99,18 @@ func TestScorerSpecs(t *testing.T) {
 		})
 	}
 }
+
+func TestDocumentField(t *testing.T) {
+	base := "name: s\nprompt: \"{{.q}}\"\nscorers: [exact]\ndocument: article\ncases:\n"
+	s, err := Load(writeSpecSuite(t, base+"  - {id: a, q: hi, article: 'First. Second.', reference: x}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Document(&s.Cases[0]); got != "First. Second." {
+		t.Errorf("Document = %q", got)
+	}
+	_, err = Load(writeSpecSuite(t, base+"  - {id: a, q: hi, article: 'x', reference: x}\n  - {id: b, q: hi, reference: x}\n"))
+	if err == nil || !strings.Contains(err.Error(), `case "b" has no text in field "article"`) {
+		t.Errorf("missing document: %v", err)
+	}
+}

@@ -26,6 +26,10 @@ type Suite struct {
 	// ScorerSpecs are the scorers with their options, parallel to Scorers
 	// (see Specs; nil means plain names).
 	ScorerSpecs []ScorerSpec
+	// DocumentField names the case field holding the source text the
+	// prompt is about (a summarisation article), for reference baselines
+	// such as lead that answer from it without a model ("" if none).
+	DocumentField string
 	// Params are per-suite generation parameters; target params override
 	// nothing here: suite params win where set (a suite knows what it needs).
 	Params providers.Params

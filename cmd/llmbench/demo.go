@@ -86,6 +86,8 @@ func demoConfig(baseURL string, seed int64) string {
 	for _, m := range sim.DefaultModels() {
 		fmt.Fprintf(&b, "  - name: %s\n    provider: sim\n    model: %s\n    base_url: %s\n    concurrency: 8\n    params: {temperature: 0, max_tokens: 512}\n", m.Name, m.Name, baseURL)
 	}
+	b.WriteString("  # The classic no-model reference point for summaries: the article's first sentence.\n")
+	b.WriteString("  - name: lead-1\n    provider: lead\n    model: lead-1\n    suites: [summarisation]\n")
 	b.WriteString("suites: [reasoning, summarisation, vision]\n")
 	return b.String()
 }
