@@ -50,4 +50,9 @@
 // Scorers live in a registry (RegisterScorer, LookupScorer, ScorerNames).
 // The built-in ones are exact, numeric, rougeL and keywords; each documents
 // its definition next to its code and stamps its Version on every Score.
+//
+// The judge scorer is Deferred: a judge model scores the answers after the
+// run's calls (bench's judge phase), following the suite's judge: key
+// (JudgeSpec: mode rubric or pairwise, and the rubric). A suite's judge:
+// key is part of its hash only when set.
 package suites

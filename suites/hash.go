@@ -52,7 +52,7 @@ func caseHash(c *Case) string {
 }
 
 // suiteHash is the hex SHA-256 of the canonical JSON of the definition
-// (name, system, prompt, scorers, params), then every case hash in order,
+// (name, system, prompt, scorers, params, and document and judge when set), then every case hash in order,
 // one per line. See the package documentation.
 func suiteHash(s *Suite) string {
 	h := sha256.New()
@@ -67,7 +67,8 @@ func suiteHash(s *Suite) string {
 		Scorers  []string         `json:"scorers"`
 		Params   providers.Params `json:"params"`
 		Document string           `json:"document,omitempty"`
-	}{s.Name, s.System, s.PromptText, scorers, s.Params, s.DocumentField}))
+		Judge    *JudgeSpec       `json:"judge,omitempty"`
+	}{s.Name, s.System, s.PromptText, scorers, s.Params, s.DocumentField, s.Judge}))
 	for i := range s.Cases {
 		h.Write([]byte("\n" + s.Cases[i].Hash))
 	}

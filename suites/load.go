@@ -140,7 +140,7 @@ func (l *loader) yamlProblem(err error, line int, what string) {
 	l.add(l.file, line, "%s: %v", what, err)
 }
 
-var topKeys = []string{"name", "description", "system", "prompt", "scorers", "params", "document", "cases"}
+var topKeys = []string{"name", "description", "system", "prompt", "scorers", "params", "document", "judge", "cases"}
 
 // casePos is where a case was written, for problems.
 type casePos struct {
@@ -227,6 +227,8 @@ func (l *loader) load(data []byte) (*Suite, error) {
 			if s.DocumentField, _ = l.str(v, vline, key); s.DocumentField == "" {
 				l.add(l.file, vline, "document names the case field that holds the source text (e.g. document: article); it is empty")
 			}
+		case "judge":
+			s.Judge = l.judge(v, mv.Value)
 		case "cases":
 			casesNode = mv.Value
 		default:
@@ -242,6 +244,7 @@ func (l *loader) load(data []byte) (*Suite, error) {
 			l.add(l.file, 1, "missing %q: %s", k, hint)
 		}
 	}
+	l.checkJudge(s, lines["judge"], lines["scorers"])
 	if promptNode != nil && strings.TrimSpace(s.PromptText) == "" {
 		l.add(l.file, nodeLine(promptNode), "prompt is empty: write the template that turns a case into the question, e.g. \"{{.question}}\"")
 	} else if promptNode != nil {

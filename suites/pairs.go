@@ -162,6 +162,11 @@ func ScorePairs(pairs []Pair, specs []ScorerSpec) ([]PairScore, error) {
 	if err != nil {
 		return nil, err
 	}
+	for j, sc := range list {
+		if IsDeferred(sc) {
+			return nil, fmt.Errorf("scorer %s needs a judge model: it scores during a run (judge: in the config), not from pairs", specs[j].Name)
+		}
+	}
 	out := make([]PairScore, len(pairs))
 	for i := range pairs {
 		ps := PairScore{ID: pairs[i].ID, Scores: map[string]float64{}}

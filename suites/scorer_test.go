@@ -9,7 +9,7 @@ import (
 )
 
 func TestScorerRegistry(t *testing.T) {
-	if diff := cmp.Diff([]string{"exact", "keywords", "numeric", "rougeL"}, ScorerNames()); diff != "" {
+	if diff := cmp.Diff([]string{"exact", "judge", "keywords", "numeric", "rougeL"}, ScorerNames()); diff != "" {
 		t.Errorf("ScorerNames (-want +got):\n%s", diff)
 	}
 	for _, n := range ScorerNames() {
@@ -158,6 +158,9 @@ func TestScorerProperties(t *testing.T) {
 	for _, name := range ScorerNames() {
 		s, _ := LookupScorer(name)
 		t.Run(name, func(t *testing.T) {
+			if IsDeferred(s) {
+				t.Skip("deferred: its scores come from the judge phase, not from Score")
+			}
 			for range 2000 {
 				out, ref := randomText(r), randomText(r)
 				sc := s.Score(out, &Case{References: []string{ref}, Fields: map[string]any{}})

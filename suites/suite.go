@@ -30,6 +30,9 @@ type Suite struct {
 	// prompt is about (a summarisation article), for reference baselines
 	// such as lead that answer from it without a model ("" if none).
 	DocumentField string
+	// Judge is the suite's judge: key (nil when not set): how the judge
+	// scorer's scores are made. Set exactly when Scorers lists "judge".
+	Judge *JudgeSpec
 	// Params are per-suite generation parameters; target params override
 	// nothing here: suite params win where set (a suite knows what it needs).
 	Params providers.Params
