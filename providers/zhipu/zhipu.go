@@ -180,7 +180,7 @@ func ptr[T any](v T) *T { return &v }
 //
 //	1000–1004             auth (missing, invalid or expired token)
 //	1113                  quota (account in arrears / no balance)
-//	1110–1121 otherwise   auth (account not active, locked, ...: fix the account behind the key)
+//	1110–1121 otherwise   auth (account states; which is which is [MEM]: fix the account behind the key)
 //	1210–1222, 1261       bad_request (parameters, model not found, prompt too long, API access)
 //	1301                  content_filtered (unsafe input or output)
 //	1302, 1303, 1305, 1312  rate_limited (concurrency, frequency, model overloaded or busy)
