@@ -74,8 +74,9 @@ func newClient(cfg providers.Config) (*Client, error) {
 		DefaultBaseURL:   DefaultBaseURL,
 		KeyEnv:           KeyEnv,
 		BareBase64Images: true,
-		// The last content chunk carries usage unasked; the SDK never
-		// sends stream_options, so neither does this adapter.
+		// The last content chunk carries usage unasked ([MEM]; the SDK's
+		// chunk type has an optional usage); the SDK never sends
+		// stream_options, so neither does this adapter.
 		NoStreamOptions:     true,
 		FilterFinishReasons: []string{"sensitive"},
 		Classify:            classify,
