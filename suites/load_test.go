@@ -254,7 +254,7 @@ func TestLoadErrors(t *testing.T) {
 			[]want{{"suite.yaml", 1, "name must be a string"}, {"suite.yaml", 2, "prompt must be a string"},
 				{"suite.yaml", 3, "scorers must be a list"}, {"suite.yaml", 4, "cases must be a file name or a list"}}},
 		{"unknown scorer", map[string]string{"suite.yaml": "name: t\nprompt: p\nscorers: [exact, bleu]\ncases: c.jsonl\n", "c.jsonl": okLine},
-			[]want{{"suite.yaml", 3, `unknown scorer "bleu" (known: exact, judge, keywords, numeric, rougeL)`}}},
+			[]want{{"suite.yaml", 3, `unknown scorer "bleu" (known: exact, judge, keywords, numeric, rouge1, rouge2, rougeL, rougeLsum)`}}},
 		{"scorer twice", map[string]string{"suite.yaml": "name: t\nprompt: p\nscorers: [exact, exact]\ncases: c.jsonl\n", "c.jsonl": okLine},
 			[]want{{"suite.yaml", 3, `"exact" is listed twice`}}},
 		{"empty scorers", map[string]string{"suite.yaml": "name: t\nprompt: p\nscorers: []\ncases: c.jsonl\n", "c.jsonl": okLine},

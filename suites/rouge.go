@@ -1,157 +1,135 @@
 package suites
 
-import "strings"
+import (
+	"fmt"
 
-// rougeLScorer is ROUGE-L F-measure as Google's rouge-score package
-// (PyPI rouge-score 0.1.2, no stemming) defines it:
-//
-//	L = length of the longest common subsequence of the token lists
-//	P = L/|prediction|, R = L/|reference|, F = 2PR/(P+R)
-//	(0 when either list is empty or P+R = 0)
-//
-// With several references the best F counts.
+	"github.com/llmbench/llmbench/suites/metrics"
+)
+
+// rougeScorer is one ROUGE type (rouge1, rouge2, rougeL, rougeLsum) as
+// Google's rouge-score package (PyPI rouge-score 0.1.2) defines it; the
+// definitions and the parity tests are in package metrics (metrics.Rouge).
+// Value is the F-measure on the 0–1 scale. With several references the
+// result comes from the reference with the best F, as rouge-score's
+// score_multi picks it (the first one on ties).
 //
 // Tokenizer: rouge-score's own ("rouge-score": lower-case, every run of
 // characters outside [a-z0-9] is a separator) drops Chinese text entirely
-// and would score every Chinese answer 0. So when any reference contains a
-// CJK ideograph, both sides are tokenized with "zh-char" instead: each
-// ideograph is a token, each run of [a-z0-9] is a token, everything else
-// is dropped (LCSTS-paper style; the char_level definition of the oracle
-// vectors). The Score records which one was used.
-type rougeLScorer struct{}
+// and would score every Chinese answer 0. So unless a tokenizer is chosen
+// explicitly, when any reference contains a CJK ideograph (metrics.HasHan)
+// both sides are tokenized with "zh-char" instead: each ideograph is a
+// token, each run of [a-z0-9] is a token, everything else is dropped. No
+// stemming unless asked for. Score.Tokenizer records what was used:
+// "rouge-score", "rouge-score+porter", "zh-char" or "zh-char+porter".
+type rougeScorer struct {
+	metric    string
+	tokenizer metrics.Tokenizer // "" = chosen per case from the references
+	stem      bool
+}
 
-const rougeLVersion = "1"
+// rougeVersion 2: all four ROUGE types, exact rouge-score parity incl.
+// Porter stemming; rougeL values are unchanged from version 1.
+const rougeVersion = "2"
 
-// Tokenizer names recorded in Score.Tokenizer.
+// Tokenizer names recorded in Score.Tokenizer by the ROUGE scorers without
+// stemming (with stemming "+porter" is appended).
 const (
-	TokenizerRougeScore = "rouge-score"
-	TokenizerZhChar     = "zh-char"
+	TokenizerRougeScore = string(metrics.TokenizerDefault)
+	TokenizerZhChar     = string(metrics.TokenizerZhChar)
 )
 
-func (rougeLScorer) Name() string { return "rougeL" }
+// rougeMetrics are the ROUGE types registered as scorers.
+var rougeMetrics = []string{"rouge1", "rouge2", "rougeL", "rougeLsum"}
 
-func (rougeLScorer) Score(output string, c *Case) Score {
-	tok := TokenizerRougeScore
-	for _, ref := range c.References {
-		if hasCJK(ref) {
-			tok = TokenizerZhChar
-			break
+func init() {
+	for _, m := range rougeMetrics {
+		RegisterScorer(rougeScorer{metric: m})
+		RegisterScorerFactory(m, func(o ScorerOptions) (Scorer, error) {
+			return NewRougeScorer(m, o.Tokenizer, o.Stem)
+		})
+	}
+}
+
+// NewRougeScorer returns a ROUGE scorer with explicit settings. metric is
+// a rouge-score type: rouge1 … rouge9, rougeL or rougeLsum. tokenizer is
+// "" (or "auto") to pick zh-char when a reference contains an ideograph and
+// rouge-score's default otherwise, "default" (or "rouge-score") for
+// rouge-score's tokenizer, or "zh-char". stem turns on Porter stemming of
+// tokens longer than 3 characters, as use_stemmer=True does.
+func NewRougeScorer(metric, tokenizer string, stem bool) (Scorer, error) {
+	if !metrics.IsRougeMetric(metric) {
+		return nil, fmt.Errorf("unknown rouge metric %q (known: rouge1 … rouge9, rougeL, rougeLsum)", metric)
+	}
+	s := rougeScorer{metric: metric, stem: stem}
+	if tokenizer != "" && tokenizer != "auto" {
+		tok, err := metrics.ParseTokenizer(tokenizer)
+		if err != nil {
+			return nil, fmt.Errorf("scorer %s: %w", metric, err)
 		}
+		s.tokenizer = tok
 	}
-	pred := rougeTokens(tok, output)
-	best := 0.0
-	for _, ref := range c.References {
-		_, _, f := rougeL(rougeTokens(tok, ref), pred)
-		best = max(best, f)
+	return s, nil
+}
+
+var _ CaseChecker = rougeScorer{}
+
+func (s rougeScorer) Name() string { return s.metric }
+
+func (s rougeScorer) Score(output string, c *Case) Score {
+	opts := s.options(c)
+	// The metric name was checked when the scorer was made.
+	prf, err := metrics.RougeMetric(s.metric, c.References, output, opts)
+	if err != nil {
+		panic(err)
 	}
-	return Score{Scorer: "rougeL", Value: best, Tokenizer: tok, Version: rougeLVersion}
+	return Score{Scorer: s.metric, Value: prf.F, Tokenizer: opts.Name(), Version: rougeVersion}
 }
 
-func (rougeLScorer) CheckCase(c *Case) error { return needReference(c) }
-
-func rougeTokens(tokenizer, s string) []string {
-	if tokenizer == TokenizerZhChar {
-		return zhCharTokens(s)
-	}
-	return rougeScoreTokens(s)
-}
-
-// pyLower lower-cases as Python's str.lower does for everything the
-// tokenizers keep: Go and Python agree except for U+0130 (İ), which Python
-// turns into "i" + U+0307 COMBINING DOT ABOVE (a separator for the
-// tokenizers) and Go into a bare "i".
-func pyLower(s string) string {
-	return strings.ToLower(strings.ReplaceAll(s, "\u0130", "i\u0307"))
-}
-
-// rougeScoreTokens is rouge-score's default tokenizer without stemming:
-// lower-case, then every maximal run of [a-z0-9] is a token.
-func rougeScoreTokens(s string) []string {
-	return asciiRuns(pyLower(s), false)
-}
-
-// zhCharTokens is the zh-char tokenizer: lower-case, then each CJK
-// ideograph (see isCJK) is a token and each maximal run of [a-z0-9] is a
-// token; everything else is dropped.
-func zhCharTokens(s string) []string {
-	return asciiRuns(pyLower(s), true)
-}
-
-func asciiRuns(s string, cjk bool) []string {
-	var out []string
-	start := -1
-	for i, r := range s {
-		alnum := r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
-		if alnum {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			out = append(out, s[start:i])
-			start = -1
-		}
-		if cjk && isCJK(r) {
-			out = append(out, string(r))
-		}
-	}
-	if start >= 0 {
-		out = append(out, s[start:])
-	}
-	return out
-}
-
-// isCJK reports whether r is a CJK unified or compatibility ideograph:
-// U+3400–4DBF, U+4E00–9FFF, U+F900–FAFF, U+20000–2A6DF, U+2A700–2EBEF,
-// U+30000–3134F. Radicals (U+2F00…), punctuation and full-width Latin are
-// not.
-func isCJK(r rune) bool {
-	switch {
-	case r >= 0x3400 && r <= 0x4DBF,
-		r >= 0x4E00 && r <= 0x9FFF,
-		r >= 0xF900 && r <= 0xFAFF,
-		r >= 0x20000 && r <= 0x2A6DF,
-		r >= 0x2A700 && r <= 0x2EBEF,
-		r >= 0x30000 && r <= 0x3134F:
-		return true
-	}
-	return false
-}
-
-func hasCJK(s string) bool {
-	return strings.IndexFunc(s, isCJK) >= 0
-}
-
-// rougeL returns ROUGE-L precision, recall and F of pred against ref.
-func rougeL(ref, pred []string) (p, r, f float64) {
-	if len(ref) == 0 || len(pred) == 0 {
-		return 0, 0, 0
-	}
-	l := float64(lcsLen(ref, pred))
-	p = l / float64(len(pred))
-	r = l / float64(len(ref))
-	if p+r == 0 {
-		return p, r, 0
-	}
-	return p, r, 2 * p * r / (p + r)
-}
-
-// lcsLen is the length of the longest common subsequence of a and b, by
-// the usual dynamic programme kept to two rows (O(|a|·|b|) time,
-// O(|b|) memory).
-func lcsLen(a, b []string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for i := range a {
-		for j := range b {
-			if a[i] == b[j] {
-				cur[j+1] = prev[j] + 1
-			} else {
-				cur[j+1] = max(cur[j], prev[j+1])
+// options are the tokenizer and stemming for a case: the scorer's own, or
+// zh-char when no tokenizer was chosen and a reference has an ideograph.
+func (s rougeScorer) options(c *Case) metrics.RougeOptions {
+	opts := metrics.RougeOptions{Tokenizer: s.tokenizer, Stem: s.stem}
+	if opts.Tokenizer == "" {
+		opts.Tokenizer = metrics.TokenizerDefault
+		for _, ref := range c.References {
+			if metrics.HasHan(ref) {
+				opts.Tokenizer = metrics.TokenizerZhChar
+				break
 			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return opts
 }
+
+// CheckCase refuses a case every answer would score 0 on: one without a
+// reference, or whose references all have fewer tokens than one unit of
+// the metric (n for rougeN, 1 for rougeL and rougeLsum) under the
+// tokenizer the scorer would use, such as a one-word reference for rouge2
+// or a Chinese reference with the tokenizer forced to rouge-score's.
+func (s rougeScorer) CheckCase(c *Case) error {
+	if err := needReference(c); err != nil {
+		return err
+	}
+	need := 1
+	if n := s.metric[len("rouge"):]; len(n) == 1 && n[0] >= '1' && n[0] <= '9' {
+		need = int(n[0] - '0')
+	}
+	opts := s.options(c)
+	hint := ""
+	for _, ref := range c.References {
+		if len(opts.Tokens(ref)) >= need {
+			return nil
+		}
+		if opts.Tokenizer == metrics.TokenizerDefault && metrics.HasHan(ref) {
+			hint = " (it drops Chinese: use tokenizer zh-char)"
+		}
+	}
+	if need == 1 {
+		return fmt.Errorf("no reference has a token under the %s tokenizer%s, so every answer would score 0 on %s", opts.Tokenizer, hint, s.metric)
+	}
+	return fmt.Errorf("every reference has fewer than %d tokens under the %s tokenizer%s, so every answer would score 0 on %s", need, opts.Tokenizer, hint, s.metric)
+}
+
+// hasCJK reports whether s contains an ideograph the zh-char tokenizer
+// keeps (metrics.HasHan).
+func hasCJK(s string) bool { return metrics.HasHan(s) }

@@ -25,7 +25,6 @@ var (
 func init() {
 	RegisterScorer(exactScorer{})
 	RegisterScorer(numericScorer{})
-	RegisterScorer(rougeLScorer{})
 	RegisterScorer(keywordsScorer{})
 }
 

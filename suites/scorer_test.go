@@ -9,7 +9,7 @@ import (
 )
 
 func TestScorerRegistry(t *testing.T) {
-	if diff := cmp.Diff([]string{"exact", "judge", "keywords", "numeric", "rougeL"}, ScorerNames()); diff != "" {
+	if diff := cmp.Diff([]string{"exact", "judge", "keywords", "numeric", "rouge1", "rouge2", "rougeL", "rougeLsum"}, ScorerNames()); diff != "" {
 		t.Errorf("ScorerNames (-want +got):\n%s", diff)
 	}
 	for _, n := range ScorerNames() {
