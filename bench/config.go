@@ -272,6 +272,7 @@ func (t *TargetConfig) Credentials(getenv func(string) string) (providers.Config
 		if t.AccessKeyEnv == "" || t.SecretKeyEnv == "" {
 			return pc, fmt.Errorf("target %q: set both access_key_env and secret_key_env", t.Name)
 		}
+		pc.APIKeyEnv = t.AccessKeyEnv + " and " + t.SecretKeyEnv
 		pc.AccessKey, pc.SecretKey = getenv(t.AccessKeyEnv), getenv(t.SecretKeyEnv)
 		if pc.AccessKey == "" || pc.SecretKey == "" {
 			return pc, fmt.Errorf("target %q: set %s and %s in the environment", t.Name, t.AccessKeyEnv, t.SecretKeyEnv)

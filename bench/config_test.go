@@ -101,7 +101,7 @@ func TestCredentials(t *testing.T) {
 		{"named variable", TargetConfig{Name: "a", Provider: "openai", APIKeyEnv: "MY_KEY"}, providers.Config{Name: "a", Provider: "openai", APIKey: "k2", APIKeyEnv: "MY_KEY"}, ""},
 		{"named but unset", TargetConfig{Name: "a", Provider: "openai", APIKeyEnv: "UNSET_KEY"}, providers.Config{}, "UNSET_KEY is not set"},
 		{"loopback needs no key", TargetConfig{Name: "a", Provider: "openai", BaseURL: "http://127.0.0.1:1/v1"}, providers.Config{Name: "a", Provider: "openai", BaseURL: "http://127.0.0.1:1/v1", APIKeyEnv: "OPENAI_API_KEY"}, ""},
-		{"pair", TargetConfig{Name: "a", Provider: "openai", AccessKeyEnv: "AK", SecretKeyEnv: "SK"}, providers.Config{Name: "a", Provider: "openai", AccessKey: "a", SecretKey: "s", APIKeyEnv: "OPENAI_API_KEY"}, ""},
+		{"pair", TargetConfig{Name: "a", Provider: "openai", AccessKeyEnv: "AK", SecretKeyEnv: "SK"}, providers.Config{Name: "a", Provider: "openai", AccessKey: "a", SecretKey: "s", APIKeyEnv: "AK and SK"}, ""},
 		{"half pair", TargetConfig{Name: "a", Provider: "openai", AccessKeyEnv: "AK"}, providers.Config{}, "set both"},
 	}
 	for _, tt := range tests {
