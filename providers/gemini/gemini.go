@@ -1,0 +1,192 @@
+package gemini
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/providers/openai"
+)
+
+// DefaultBaseURL is the real native API root.
+const DefaultBaseURL = "https://generativelanguage.googleapis.com/v1beta"
+
+// OpenAIBaseURL is the root of Gemini's OpenAI-compatible endpoint, used
+// with api "openai".
+const OpenAIBaseURL = "https://generativelanguage.googleapis.com/v1beta/openai"
+
+// KeyEnv is the conventional variable holding a Gemini API key.
+const KeyEnv = "GEMINI_API_KEY"
+
+func init() {
+	providers.Register(providers.Info{
+		Name:           "gemini",
+		Description:    "Google Gemini API, native generateContent (api: openai uses its OpenAI-compatible endpoint)",
+		DefaultBaseURL: DefaultBaseURL,
+		KeyEnv:         KeyEnv,
+	}, New)
+}
+
+// Client is a configured connection to the native Gemini API. It is safe
+// for concurrent use.
+type Client struct {
+	cfg     providers.Config
+	base    string
+	http    *http.Client
+	maxBody int64
+	keyEnv  string
+}
+
+var _ providers.Provider = (*Client)(nil)
+
+// New is the "gemini" factory: the native Client for api "" or "native",
+// the openai adapter pointed at OpenAIBaseURL for api "openai".
+func New(cfg providers.Config) (providers.Provider, error) {
+	switch cfg.API {
+	case "", "native":
+		c, err := NewClient(cfg)
+		if err != nil {
+			return nil, err // not a nil *Client inside a non-nil interface
+		}
+		return c, nil
+	case "openai":
+		c, err := openai.NewWith(cfg, openai.Options{DefaultBaseURL: OpenAIBaseURL, KeyEnv: KeyEnv, LegacyMaxTokens: true})
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	return nil, fmt.Errorf("target %s: provider gemini has no API %q (use \"native\" or \"openai\")", cfg.Name, cfg.API)
+}
+
+// NewClient builds a native Client. The base URL is the versioned root
+// (DefaultBaseURL when empty); the model's path and method are appended.
+func NewClient(cfg providers.Config) (*Client, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		// The parse error would quote the URL, password and all.
+		return nil, fmt.Errorf("target %s: base url is not a valid URL", cfg.Name)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("target %s: base url %q is not an http(s) URL", cfg.Name, u.Redacted())
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = defaultClient
+	}
+	keyEnv := cfg.APIKeyEnv
+	if keyEnv == "" {
+		keyEnv = KeyEnv
+	}
+	return &Client{cfg: cfg, base: strings.TrimRight(base, "/"), http: hc, maxBody: providers.MaxBody(cfg), keyEnv: keyEnv}, nil
+}
+
+// defaultClient has no overall timeout (the call's context bounds it) and
+// keeps enough idle connections for a benchmark's concurrent workers.
+var defaultClient = func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Transport: t}
+}()
+
+// URL is the endpoint a call to model posts to. A bare model name
+// ("gemini-2.5-flash") is a base model under "models/"; a name with a
+// collection ("models/gemini-2.5-flash", "tunedModels/my-model") is used
+// as given.
+func (c *Client) URL(model string, stream bool) string {
+	name := model
+	if !strings.Contains(name, "/") {
+		name = "models/" + name
+	}
+	segs := strings.Split(name, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	u := c.base + "/" + strings.Join(segs, "/")
+	if stream {
+		return u + ":streamGenerateContent?alt=sse"
+	}
+	return u + ":generateContent"
+}
+
+// Complete performs one call. Every failure is a *providers.Error.
+func (c *Client) Complete(ctx context.Context, req *providers.Request) (*providers.Response, error) {
+	resp, perr := c.complete(ctx, req)
+	if perr != nil {
+		perr.Message = providers.Redact(perr.Message, c.cfg.APIKey)
+		return nil, perr
+	}
+	return resp, nil
+}
+
+func (c *Client) complete(ctx context.Context, req *providers.Request) (*providers.Response, *providers.Error) {
+	body, perr := c.body(req)
+	if perr != nil {
+		return nil, perr
+	}
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL(req.Model, req.Stream), bytes.NewReader(body))
+	if err != nil {
+		return nil, &providers.Error{Class: providers.BadRequest, Message: "build request: " + err.Error(), Err: err}
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	if req.Stream {
+		hreq.Header.Set("Accept", "text/event-stream")
+	} else {
+		hreq.Header.Set("Accept", "application/json")
+	}
+	hreq.Header.Set("User-Agent", "llmbench")
+	if c.cfg.APIKey != "" {
+		hreq.Header.Set("x-goog-api-key", c.cfg.APIKey)
+	}
+
+	start := time.Now()
+	hresp, err := c.http.Do(hreq)
+	if err != nil {
+		return nil, transportError(ctx, err)
+	}
+	defer hresp.Body.Close()
+
+	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
+		return nil, c.httpError(ctx, hresp)
+	}
+	if hresp.ContentLength > c.maxBody {
+		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
+			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, c.maxBody)}
+	}
+	out := &providers.Response{RateLimit: providers.RateLimitHeaders(hresp.Header)}
+	rd := providers.LimitBody(hresp.Body, c.maxBody)
+	if isStream(hresp.Header.Get("Content-Type"), req.Stream) {
+		perr = c.readStream(ctx, rd, start, out)
+	} else {
+		perr = c.readJSON(ctx, rd, start, out)
+	}
+	if perr != nil {
+		if perr.Status == 0 {
+			perr.Status = hresp.StatusCode
+		}
+		return nil, perr
+	}
+	return out, nil
+}
+
+// isStream decides how to read a 2xx body: by its media type when that is
+// clear, else by what was asked for.
+func isStream(contentType string, asked bool) bool {
+	ct := strings.ToLower(contentType)
+	switch {
+	case strings.HasPrefix(ct, "text/event-stream"):
+		return true
+	case strings.HasPrefix(ct, "application/json"):
+		return false
+	}
+	return asked
+}
