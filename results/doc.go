@@ -22,4 +22,11 @@
 // (the latest_scores view has the newest per result and scorer) and a
 // rescore (Store.AddScores) adds versions without losing the old ones.
 // Nothing stores credentials: there is no column for them.
+//
+// LLM-as-judge: run_judges records who judged which suite and how
+// (PutJudges, Judges); judge_calls holds every call to the judge model with
+// its prompt, output, verdict and timings (PutJudgeCall, JudgeCalls,
+// JudgeDone), keyed like the judged result plus an ord (the pairwise order),
+// so a resumed run never repeats a stored judge call. The judge's scores are
+// ordinary scores of scorer "judge" on the judged results (AddScores).
 package results
