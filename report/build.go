@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -32,6 +33,17 @@ type Data struct {
 	// BaselineMissing is true when the run names a baseline that has no
 	// target (no comparisons can be made).
 	BaselineMissing bool
+	// Level is the confidence level of every interval (DefaultLevel
+	// unless Options.Level said otherwise).
+	Level float64
+}
+
+// Options tune Build. The zero value is the default.
+type Options struct {
+	// Level is the confidence level of every interval, strictly between 0
+	// and 1: the Wilson z and the bootstrap percentiles follow it. Zero
+	// means DefaultLevel (0.95).
+	Level float64
 }
 
 // TargetSummary is a target with its figures over all suites.
@@ -93,12 +105,40 @@ type SuiteSummary struct {
 	// Scorer is the primary scorer (the suite's first).
 	Scorer string
 	// Binary is true when every primary score is pass/fail: Score is then a
-	// pass rate with a Wilson interval, else a mean with a bootstrap one.
+	// pass rate, else a mean.
 	Binary bool
+	// Repeats is the number of samples per case: the most (case, repeat)
+	// rows any case of the suite has. Above 1 the statistics treat the case
+	// as the unit (see Cell).
+	Repeats int
 	// Cells holds one entry per Data.Targets, in the same order.
 	Cells []Cell
+	// Cases holds one entry per case, in case order: each target's
+	// samples, mean and variance on it.
+	Cases []CaseSummary
 	// Rows holds one entry per (case, repeat), in case order.
 	Rows []Row
+}
+
+// CaseSummary is one case of a suite across its repeats.
+type CaseSummary struct {
+	CaseID string
+	// Scores holds one entry per Data.Targets, in the same order.
+	Scores []CaseScore
+}
+
+// CaseScore is one target's scored samples of one case. For pass/fail
+// scores the values are 0 and 1, so Mean is the case's pass rate.
+type CaseScore struct {
+	// Samples counts the scored samples; Passes those that passed (binary
+	// suites only).
+	Samples, Passes int
+	// Mean is the mean of the samples (0 when there are none).
+	Mean float64
+	// Var is their sample variance, Σ(x−Mean)²/(Samples−1): how much the
+	// target's answers to the same case vary between repeats (0 with fewer
+	// than two samples).
+	Var float64
 }
 
 // Cell is one (suite, target) summary.
@@ -108,10 +148,32 @@ type Cell struct {
 	Simulated bool
 	// Colour is the target's palette index (see TargetSummary.Colour).
 	Colour int
-	// Score is the pass rate or mean of the primary score over the calls
-	// that answered and were scored; Score.N counts them.
+	// Score is the pass rate or mean of the primary score, with its
+	// interval at Data.Level.
+	//
+	// With one sample per case (SuiteSummary.Repeats ≤ 1) it is over the
+	// calls that answered and were scored: a Wilson interval for pass
+	// rates, a bootstrap one for means, and Score.N = Samples.
+	//
+	// With repeats, the case is the unit: Score is the mean over cases of
+	// each case's mean over its scored samples, with a bootstrap interval
+	// over cases (repeats of one case are not independent trials, so a
+	// Wilson interval over samples would be too narrow), and Score.N is the
+	// number of cases with at least one scored sample.
 	Score Interval
-	// Unscored counts answered calls without a primary score.
+	// Samples counts the scored calls behind Score.
+	Samples int
+	// RepeatSD is the pooled within-case standard deviation across repeats,
+	// √(Σ(nᵢ−1)sᵢ² / Σ(nᵢ−1)) over cases with nᵢ ≥ 2 samples of variance
+	// sᵢ²: the spread of the target's scores on the same case. It is 0
+	// without repeats.
+	RepeatSD float64
+	// PassK is pass@k over cases for k = 2..SuiteSummary.Repeats, in
+	// order of k, for pass/fail scores with repeats; nil otherwise.
+	// (pass@1 is Score itself.)
+	PassK []PassK
+	// Unscored counts answered calls without a primary score (a NaN or
+	// infinite score counts as none).
 	Unscored int
 	Calls
 	// Comparison is nil for the baseline itself and when there is no
@@ -130,7 +192,7 @@ type Row struct {
 	Images          []Thumbnail
 	// Answers holds one entry per Data.Targets, in the same order.
 	Answers []Answer
-	// Lost is true when some target scored below the baseline here.
+	// Lost is true when some target's answer here is marked Lost.
 	Lost bool
 }
 
@@ -147,19 +209,33 @@ type Answer struct {
 	ErrorClass  string
 	ErrorMsg    string
 	Latency     time.Duration
-	// Lost is true when both this target and the baseline were scored here
-	// and this target scored lower.
+	// Lost is true when this answer was scored and, on this case, the
+	// target's mean score is below the baseline's (both scored; without
+	// repeats: this answer scored below the baseline's).
 	Lost bool
 }
 
 // Truncated reports whether Output was cut.
 func (a Answer) Truncated() bool { return len(a.Output) < a.OutputBytes }
 
-// Build reads run runID from src and computes its report data. Results
+// Build is BuildWith with the default Options: 95% intervals.
+func Build(ctx context.Context, src Source, runID string) (*Data, error) {
+	return BuildWith(ctx, src, runID, Options{})
+}
+
+// BuildWith reads run runID from src and computes its report data. Results
 // are read in one streaming pass and grouped by (suite, target); for each
 // pair only compact per-call figures are kept, plus the (cut) text the
-// drill-down tables show.
-func Build(ctx context.Context, src Source, runID string) (*Data, error) {
+// drill-down tables show. A Level outside (0, 1) is an error, reported
+// before anything is read.
+func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Data, error) {
+	level := opts.Level
+	if level == 0 {
+		level = DefaultLevel
+	}
+	if err := checkLevel(level); err != nil {
+		return nil, fmt.Errorf("report options: %w", err)
+	}
 	run, err := src.Run(ctx, runID)
 	if err != nil {
 		return nil, fmt.Errorf("read run %s: %w", runID, err)
@@ -191,7 +267,7 @@ func Build(ctx context.Context, src Source, runID string) (*Data, error) {
 		}
 		b.addResult(&r)
 	}
-	return b.finish(), nil
+	return b.finish(level), nil
 }
 
 // Outcome kinds of one call, as the statistics see it.
@@ -359,7 +435,9 @@ func (b *builder) addResult(r *results.Result) {
 			s.scorer = r.Scores[0].Scorer
 		}
 		for _, sc := range r.Scores {
-			if sc.Scorer == s.scorer {
+			// A non-finite score is no score: it would turn every mean it
+			// entered into NaN. The call counts as unscored.
+			if sc.Scorer == s.scorer && !math.IsNaN(sc.Value) && !math.IsInf(sc.Value, 0) {
 				o.kind, o.score = kindScored, sc.Value
 				a.Scored, a.Score = true, sc.Value
 				s.anyScore = true
@@ -372,8 +450,8 @@ func (b *builder) addResult(r *results.Result) {
 	row.answers[ti] = a
 }
 
-func (b *builder) finish() *Data {
-	d := &Data{Run: b.run}
+func (b *builder) finish(level float64) *Data {
+	d := &Data{Run: b.run, Level: level}
 
 	// Display order and palette. perm maps display index → insertion index.
 	names := make([]string, len(b.targets))
@@ -453,8 +531,6 @@ func (b *builder) finish() *Data {
 		})
 
 		cells := make([]callsAcc, len(perm))
-		diffs := make([][]float64, len(perm))
-		excl := make([]Excluded, len(perm))
 		for _, r := range rows {
 			row := Row{CaseID: r.key.caseID, Repeat: r.key.repeat, Answers: make([]Answer, len(perm))}
 			if c, ok := s.cases[r.key.caseID]; ok {
@@ -469,58 +545,9 @@ func (b *builder) finish() *Data {
 				cells[di].add(o)
 				all[di].add(o)
 			}
-			if base >= 0 {
-				bo := r.outcomes[perm[base]]
-				for di, ii := range perm {
-					if di == base {
-						continue
-					}
-					to := r.outcomes[ii]
-					switch {
-					case to.kind == kindMissing && bo.kind == kindMissing:
-					case to.kind == kindRefused || bo.kind == kindRefused:
-						excl[di].Refusals++
-					case to.kind == kindError || bo.kind == kindError:
-						excl[di].Errors++
-					case to.kind != kindScored || bo.kind != kindScored:
-						excl[di].Missing++
-					default:
-						dlt := to.score - bo.score
-						diffs[di] = append(diffs[di], dlt)
-						if dlt < 0 {
-							row.Answers[di].Lost = true
-							row.Lost = true
-						}
-					}
-				}
-			}
 			ss.Rows = append(ss.Rows, row)
 		}
-		for di, t := range d.Targets {
-			c := Cell{
-				Target:    t.Name,
-				Baseline:  t.Baseline,
-				Simulated: t.Simulated,
-				Colour:    t.Colour,
-				Unscored:  cells[di].unscored,
-				Calls:     cells[di].calls(),
-			}
-			if ss.Binary {
-				pass := 0
-				for _, v := range cells[di].scores {
-					if v >= 0.5 {
-						pass++
-					}
-				}
-				c.Score = Wilson(pass, len(cells[di].scores))
-			} else {
-				c.Score = BootstrapMean(cells[di].scores)
-			}
-			if base >= 0 && di != base {
-				c.Comparison = compare(d.Targets[base].Name, diffs[di], ss.Binary, excl[di])
-			}
-			ss.Cells = append(ss.Cells, c)
-		}
+		caseStats(&ss, rows, perm, base, cells, d, level)
 		d.Suites = append(d.Suites, ss)
 	}
 	for di := range d.Targets {
@@ -535,7 +562,6 @@ func (b *builder) finish() *Data {
 type callsAcc struct {
 	n, errors, refusals, unscored int
 	classes                       map[string]int
-	scores                        []float64
 	latency, ttft                 []time.Duration
 	tps                           []float64
 	in, out                       int64
@@ -560,8 +586,6 @@ func (a *callsAcc) add(o outcome) {
 		}
 		a.classes[o.class]++
 		return
-	case kindScored:
-		a.scores = append(a.scores, o.score)
 	case kindUnscored:
 		a.unscored++
 	}

@@ -130,15 +130,15 @@ func TestBuild(t *testing.T) {
 		}
 		// sim-fast's answered latencies are 10, 11, 13, 14, 15ms (the
 		// timeout is not a latency). Means in eighths: gpt-4o 27/48, claude 33/48, sim-fast 2/8.
-		// Wilcoxon p as in TestWilcoxonSignedRank ("tied magnitudes") for
-		// claude; sim-fast's differences −2,−3,−1,−2 (eighths) give W⁺=0,
-		// n=4, Var=7.5−6/48, z=−4.5/√7.375.
+		// Exact Wilcoxon p: claude's differences are all positive (n=5
+		// non-zero), the most extreme of 2⁵ sign patterns: p = 2·1/32.
+		// sim-fast's −2,−3,−1,−2 (eighths) are all negative, n=4: 2·1/16.
 		want := []cellView{
 			{Target: "gpt-4o", N: 6, Scored: 6, Centre: 27.0 / 48, P50: 1200 * time.Millisecond, P95: 1500 * time.Millisecond},
 			{Target: "claude", N: 6, Scored: 6, Centre: 33.0 / 48, P50: 900 * time.Millisecond, P95: 1050 * time.Millisecond,
-				Cmp: &cmpView{N: 6, Better: 5, Same: 1, Delta: 6.0 / 48, P: 0.04771488023735121, Significant: true}},
+				Cmp: &cmpView{N: 6, Better: 5, Same: 1, Delta: 6.0 / 48, P: 2.0 / 32, Significant: true}},
 			{Target: "sim-fast", N: 6, Errors: 1, Scored: 4, Unscored: 1, Centre: 0.25, P50: 13 * time.Millisecond, P95: 15 * time.Millisecond,
-				Cmp: &cmpView{N: 4, Worse: 4, Excluded: Excluded{Errors: 1, Missing: 1}, Delta: -0.25, P: 0.09751253817810965, Significant: true}},
+				Cmp: &cmpView{N: 4, Worse: 4, Excluded: Excluded{Errors: 1, Missing: 1}, Delta: -0.25, P: 2.0 / 16, Significant: true}},
 		}
 		if diff := cmp.Diff(want, viewCells(s), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 			t.Errorf("cells mismatch (-want +got):\n%s", diff)

@@ -10,14 +10,17 @@
 // Build reads the run through Source, a small interface that
 // *results.Store satisfies, in one streaming pass over the results, and
 // groups them by (suite, target). The primary score of a suite is its
-// first scorer's. Each (suite, target) cell gets its score with a 95%
-// interval (Wilson for pass rates, a seeded bootstrap for means), its error
-// and refusal counts (a content-filter refusal is never a wrong answer),
-// latency and time-to-first-token percentiles, and a paired comparison
-// with the run's baseline target: the mean difference with a paired
-// bootstrap interval and a McNemar or Wilcoxon p-value, shown as "~" when
-// the interval includes zero. stats.go documents every formula next to its
-// code.
+// first scorer's. Each (suite, target) cell gets its score with n and an
+// interval at the report's level (95% unless BuildWith's Options say
+// otherwise: Wilson for pass rates, a seeded bootstrap for means), its
+// error and refusal counts (a content-filter refusal is never a wrong
+// answer), latency and time-to-first-token percentiles, and a paired
+// comparison with the run's baseline target: the mean difference over
+// cases with a paired bootstrap interval and a McNemar or Wilcoxon
+// p-value, shown as "~" when the interval includes zero. With repeats the
+// case is the unit: each side's score on a case is the mean of its
+// samples, and pass@k is reported for pass/fail scores. stats.go and the
+// stats_*.go files document every formula next to its code.
 //
 // Rendering is deterministic: no generation time, no randomness (the
 // bootstrap has a fixed seed), a fixed palette indexed by sorted target

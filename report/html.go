@@ -24,6 +24,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"score":      scoreText,
 	"interval":   intervalText,
 	"pct":        pctText,
+	"passK":      func(p PassK) string { return passKText(&p) },
 	"dur":        durText,
 	"utc":        utcText,
 	"runTime":    runTimeText,
@@ -53,6 +54,10 @@ type view struct {
 	PaletteCSS     template.CSS
 	Resamples      int
 	MaxText        int
+	// LevelText is the confidence level of every interval, "95%" by default.
+	LevelText string
+	// Repeated is true when some suite has more than one sample per case.
+	Repeated bool
 }
 
 // WriteHTML writes d as one self-contained HTML file: inline CSS, inline
@@ -74,6 +79,10 @@ func WriteHTML(w io.Writer, d *Data) error {
 		PaletteCSS: template.CSS(paletteCSS()),
 		Resamples:  Resamples,
 		MaxText:    MaxTextBytes,
+		LevelText:  levelText(d.Level),
+	}
+	for _, s := range d.Suites {
+		v.Repeated = v.Repeated || s.Repeats > 1
 	}
 	for i := range d.Targets {
 		if d.Targets[i].Baseline {

@@ -159,7 +159,7 @@ func plotWidth(n int) vg.Length {
 	return max(5*vg.Inch, vg.Length(n)*0.9*vg.Inch)
 }
 
-// scorePlot draws each target's score with its 95% interval as whiskers and
+// scorePlot draws each target's score with its interval (at d.Level) as whiskers and
 // the baseline's score as a dashed horizontal line.
 func scorePlot(d *Data, s *SuiteSummary) (template.HTML, error) {
 	scale, yLabel := 1.0, "mean "+s.Scorer
@@ -201,7 +201,7 @@ func scorePlot(d *Data, s *SuiteSummary) (template.HTML, error) {
 	if !any {
 		return "", nil
 	}
-	return writeSVG(p, plotWidth(len(d.Targets)), 3*vg.Inch, "Score per target with 95% intervals, suite "+s.Name)
+	return writeSVG(p, plotWidth(len(d.Targets)), 3*vg.Inch, "Score per target with "+levelText(d.Level)+" intervals, suite "+s.Name)
 }
 
 // errPoints are points with asymmetric Y errors, for plotter.YErrorBars.

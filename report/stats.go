@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,6 +9,10 @@ import (
 	"strings"
 	"time"
 )
+
+// DefaultLevel is the confidence level of every interval in a report
+// unless Options.Level says otherwise.
+const DefaultLevel = 0.95
 
 // z95 is the standard normal quantile for a two-sided 95% interval,
 // Φ⁻¹(0.975).
@@ -23,69 +26,204 @@ const Resamples = 10000
 // gives the same intervals (and the same report bytes).
 const bootstrapSeed = 0x6c6c6d62656e6368 // "llmbench"
 
-// Interval is an estimate with its 95% interval: Centre [Lo, Hi] over N
-// observations. A zero N means there was nothing to estimate and the other
-// fields are meaningless.
+// Interval is an estimate with its confidence interval (95% unless the
+// function or report says otherwise): Centre [Lo, Hi] over N observations.
+// A zero N means there was nothing to estimate and the other fields are
+// meaningless.
 type Interval struct {
 	Centre, Lo, Hi float64
 	N              int
 }
 
-// Wilson returns the pass rate pass/n with its 95% Wilson score interval.
+// checkLevel reports whether level is a usable confidence level: a number
+// strictly between 0 and 1.
+func checkLevel(level float64) error {
+	if !(level > 0 && level < 1) {
+		return fmt.Errorf("confidence level %v is not between 0 and 1 (exclusive)", level)
+	}
+	return nil
+}
+
+// levelOrDefault maps the zero level to DefaultLevel and panics on a level
+// outside (0, 1): a programming error, since BuildWith checks user input.
+func levelOrDefault(level float64) float64 {
+	if level == 0 {
+		return DefaultLevel
+	}
+	if err := checkLevel(level); err != nil {
+		panic("report: " + err.Error())
+	}
+	return level
+}
+
+// zFor is the standard normal quantile of a two-sided interval at level:
 //
-// With p̂ = pass/n and z = Φ⁻¹(0.975):
+//	z = Φ⁻¹((1+level)/2) = √2 · erf⁻¹(level)
+//
+// since Φ(x) = (1 + erf(x/√2))/2. At 0.95 it returns the exact constant
+// z95 so the default intervals do not depend on erf⁻¹'s last bit.
+func zFor(level float64) float64 {
+	if level == DefaultLevel {
+		return z95
+	}
+	return math.Sqrt2 * math.Erfinv(level)
+}
+
+// Wilson returns the pass rate pass/n with its 95% Wilson score interval
+// (WilsonAt at DefaultLevel).
+func Wilson(pass, n int) Interval { return WilsonAt(pass, n, DefaultLevel) }
+
+// WilsonAt returns the pass rate pass/n with its Wilson score interval at
+// the given confidence level (0 means DefaultLevel).
+//
+// With p̂ = pass/n and z = Φ⁻¹((1+level)/2):
 //
 //	centre of interval = (p̂ + z²/2n) / (1 + z²/n)
 //	half-width         = z/(1 + z²/n) · √(p̂(1−p̂)/n + z²/4n²)
 //
-// Unlike the normal (Wald) interval it stays inside [0, 1] and does not
-// collapse to a point at 0/n or n/n. The returned Centre is p̂ itself (what
-// a reader expects to see), so the interval is asymmetric around it.
-func Wilson(pass, n int) Interval {
+// (Wilson 1927; method 3 of Newcombe 1998.) These are the two roots p of
+// (p̂ − p)² = z² p(1−p)/n: the proportions the score test at that level does
+// not reject. Unlike the normal (Wald) interval it stays inside [0, 1] and
+// does not collapse to a point at 0/n or n/n. The returned Centre is p̂
+// itself (what a reader expects to see), so the interval is asymmetric
+// around it. pass is clamped to [0, n]; n ≤ 0 gives the zero Interval.
+func WilsonAt(pass, n int, level float64) Interval {
+	level = levelOrDefault(level)
 	if n <= 0 {
 		return Interval{}
 	}
+	pass = max(0, min(n, pass))
 	nf := float64(n)
 	p := float64(pass) / nf
-	z2 := z95 * z95
+	z := zFor(level)
+	z2 := z * z
 	den := 1 + z2/nf
 	mid := (p + z2/(2*nf)) / den
-	half := z95 / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
-	return Interval{Centre: p, Lo: math.Max(0, mid-half), Hi: math.Min(1, mid+half), N: n}
+	half := z / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
+	lo, hi := math.Max(0, mid-half), math.Min(1, mid+half)
+	// At 0/n and n/n the bound on the observed side is exactly p̂; keep it
+	// exact rather than a rounding error away.
+	if pass == 0 {
+		lo = 0
+	}
+	if pass == n {
+		hi = 1
+	}
+	return Interval{Centre: p, Lo: lo, Hi: hi, N: n}
 }
 
-// BootstrapMean returns the mean of xs with a 95% percentile-bootstrap
-// interval: draw Resamples samples of len(xs) values with replacement, take
-// each sample's mean, sort the means, and read the 2.5th and 97.5th
-// percentiles by nearest rank (see Percentile). The generator is seeded
-// with a constant, so the interval is a deterministic function of xs. In
-// rare, very skewed samples a percentile interval can miss the sample mean
-// by a hair; the bounds are widened to include it so that "centre [lo, hi]"
-// always reads as an interval around its centre.
-func BootstrapMean(xs []float64) Interval {
+// BootstrapMean returns the mean of xs with its 95% percentile-bootstrap
+// interval (BootstrapMeanAt at DefaultLevel).
+func BootstrapMean(xs []float64) Interval { return BootstrapMeanAt(xs, DefaultLevel) }
+
+// BootstrapMeanAt returns the mean of xs with a percentile-bootstrap
+// interval at the given confidence level (0 means DefaultLevel): draw
+// Resamples samples of len(xs) values with replacement, take each sample's
+// mean, sort the means, and read the α/2 and 1−α/2 quantiles, α = 1−level,
+// by nearest rank (see Percentile): at 95% the 250th and 9,750th of 10,000.
+//
+// The generator (PCG) is seeded with a constant and n, so the interval is a
+// deterministic function of xs and the level. In rare, very skewed samples
+// a percentile interval can miss the sample mean by a hair; the bounds are
+// widened to include it so that "centre [lo, hi]" always reads as an
+// interval around its centre.
+//
+// Edge cases: no values give the zero Interval; one value, or a sample
+// whose values are all equal, gives the point interval [x, x] (every
+// resample is the same); a NaN or infinite value makes Centre, Lo and Hi
+// NaN (nothing is dropped silently; Build never passes one).
+func BootstrapMeanAt(xs []float64, level float64) Interval {
+	level = levelOrDefault(level)
 	n := len(xs)
 	if n == 0 {
 		return Interval{}
 	}
-	mean := Mean(xs)
-	// The stream depends on n as well as the constant seed so that samples
-	// of different sizes do not share their first draws.
-	rng := rand.New(rand.NewPCG(bootstrapSeed, uint64(n)))
-	means := make([]float64, Resamples)
-	for b := range means {
-		var s float64
-		for range n {
-			s += xs[rng.IntN(n)]
+	constant := true
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			nan := math.NaN()
+			return Interval{Centre: nan, Lo: nan, Hi: nan, N: n}
 		}
-		means[b] = s / float64(n)
+		constant = constant && x == xs[0]
 	}
+	if constant {
+		return Interval{Centre: xs[0], Lo: xs[0], Hi: xs[0], N: n}
+	}
+	mean := Mean(xs)
+	means := bootstrapMeans(xs, Resamples)
 	slices.Sort(means)
+	alpha := (1 - level) / 2
 	return Interval{
 		Centre: mean,
-		Lo:     math.Min(mean, nearestRank(means, 2.5)),
-		Hi:     math.Max(mean, nearestRank(means, 97.5)),
+		Lo:     math.Min(mean, means[quantileRank(Resamples, alpha)-1]),
+		Hi:     math.Max(mean, means[quantileRank(Resamples, 1-alpha)-1]),
 		N:      n,
 	}
+}
+
+// quantileRank is the 1-based nearest rank ⌈q·n⌉ of the q-quantile among n
+// sorted values, clamped to [1, n]. A tolerance of 1e-9 absorbs the
+// rounding in q (1−0.95 is 0.050000000000000044 in floating point, and
+// ⌈0.025000000000000022·10000⌉ would be 251, not 250).
+func quantileRank(n int, q float64) int {
+	r := int(math.Ceil(q*float64(n) - 1e-9))
+	return max(1, min(n, r))
+}
+
+// bootstrapMeans returns b resample means of xs (len(xs) ≥ 1), drawn
+// with the report's fixed seed.
+//
+// This is the hot loop of every report (a paired bootstrap over 10,000
+// cases is 10⁸ draws), so it avoids math/rand's per-call overhead: each
+// 64-bit PCG output gives two 32-bit draws, and a draw becomes an index
+// in [0, n) by Lemire's multiply-shift with rejection ("Fast random
+// integer generation in an interval", 2019), which is exactly uniform. The
+// sequence is a pure function of the seed and n.
+func bootstrapMeans(xs []float64, b int) []float64 {
+	n := len(xs)
+	// The stream depends on n as well as the constant seed so that samples
+	// of different sizes do not share their first draws.
+	src := rand.NewPCG(bootstrapSeed, uint64(n))
+	means := make([]float64, b)
+	if uint64(n) > math.MaxUint32 {
+		rng := rand.New(src)
+		for i := range means {
+			var s float64
+			for range n {
+				s += xs[rng.Uint64N(uint64(n))]
+			}
+			means[i] = s / float64(n)
+		}
+		return means
+	}
+	un := uint64(n)
+	// Products whose low 32 bits fall below 2³² mod n would make some
+	// indices more likely than others; they are rejected and redrawn.
+	thresh := uint32(-uint32(n)) % uint32(n)
+	var (
+		buf  uint64
+		half bool
+	)
+	next := func() uint32 {
+		if half {
+			half = false
+			return uint32(buf >> 32)
+		}
+		buf, half = src.Uint64(), true
+		return uint32(buf)
+	}
+	for i := range means {
+		var s float64
+		for range n {
+			m := uint64(next()) * un
+			for uint32(m) < thresh {
+				m = uint64(next()) * un
+			}
+			s += xs[m>>32]
+		}
+		means[i] = s / float64(n)
+	}
+	return means
 }
 
 // Mean is the arithmetic mean (0 for no values).
@@ -129,78 +267,16 @@ func McNemarExact(b, c int) float64 {
 	return math.Min(1, 2*tail)
 }
 
-// WilcoxonSignedRank returns the two-sided p-value of the Wilcoxon
-// signed-rank test that the paired differences ds are centred on zero,
-// by the normal approximation:
-//
-//   - zero differences are dropped (Wilcoxon's original treatment), leaving
-//     n non-zero differences; with n = 0 the p-value is 1;
-//   - |d| are ranked 1..n, tied magnitudes get the average of their ranks;
-//   - W⁺ is the sum of the ranks of the positive differences, with
-//     E[W⁺] = n(n+1)/4 and
-//     Var[W⁺] = n(n+1)(2n+1)/24 − Σ(t³−t)/48 over groups of t tied magnitudes;
-//   - z = (W⁺ − E[W⁺] ∓ ½)/√Var, the ½ a continuity correction towards
-//     zero, and p = 2·(1 − Φ(|z|)) = erfc(|z|/√2).
-//
-// The approximation is rough below about ten non-zero pairs; the report
-// shows n next to every p so a reader can judge.
-func WilcoxonSignedRank(ds []float64) float64 {
-	type signed struct {
-		abs float64
-		pos bool
-	}
-	ps := make([]signed, 0, len(ds))
-	for _, d := range ds {
-		if d != 0 {
-			ps = append(ps, signed{math.Abs(d), d > 0})
-		}
-	}
-	n := len(ps)
-	if n == 0 {
-		return 1
-	}
-	slices.SortStableFunc(ps, func(a, b signed) int { return cmp.Compare(a.abs, b.abs) })
-	var wPlus, tieSum float64
-	for i := 0; i < n; {
-		j := i
-		for j+1 < n && ps[j+1].abs == ps[i].abs {
-			j++
-		}
-		// Ranks i+1..j+1 share their average.
-		rank := float64(i+j+2) / 2
-		for k := i; k <= j; k++ {
-			if ps[k].pos {
-				wPlus += rank
-			}
-		}
-		t := float64(j - i + 1)
-		tieSum += t*t*t - t
-		i = j + 1
-	}
-	nf := float64(n)
-	mean := nf * (nf + 1) / 4
-	variance := nf*(nf+1)*(2*nf+1)/24 - tieSum/48
-	if variance <= 0 {
-		return 1
-	}
-	diff := wPlus - mean
-	switch {
-	case diff > 0.5:
-		diff -= 0.5
-	case diff < -0.5:
-		diff += 0.5
-	default:
-		diff = 0
-	}
-	z := diff / math.Sqrt(variance)
-	return math.Min(1, math.Erfc(math.Abs(z)/math.Sqrt2))
-}
-
 // PairedBootstrap returns the mean of the paired differences ds with its
-// 95% percentile-bootstrap interval. Resampling whole pairs (the
-// differences) keeps the pairing, so case difficulty cancels out. Same
-// generator and percentile rule as BootstrapMean.
-func PairedBootstrap(ds []float64) Interval { return BootstrapMean(ds) }
+// 95% paired-bootstrap interval (PairedBootstrapAt at DefaultLevel).
+func PairedBootstrap(ds []float64) Interval { return PairedBootstrapAt(ds, DefaultLevel) }
+
+// PairedBootstrapAt returns the mean of the paired differences ds (one per
+// case: target − baseline) with its percentile-bootstrap interval at the
+// given level. Resampling whole pairs (the differences) keeps the pairing,
+// so case difficulty cancels out. Same generator, percentile rule and edge
+// cases as BootstrapMeanAt.
+func PairedBootstrapAt(ds []float64, level float64) Interval { return BootstrapMeanAt(ds, level) }
 
 // Percentile returns the p-th percentile (0 < p ≤ 100) of xs by the
 // nearest-rank method: sort xs ascending and take the value at 1-based rank
@@ -217,10 +293,7 @@ func Percentile(xs []float64, p float64) float64 {
 
 // nearestRank is Percentile on an already sorted, non-empty slice.
 func nearestRank[T any](sorted []T, p float64) T {
-	n := len(sorted)
-	r := int(math.Ceil(p / 100 * float64(n)))
-	r = max(1, min(n, r))
-	return sorted[r-1]
+	return sorted[quantileRank(len(sorted), p/100)-1]
 }
 
 // Latencies summarises a set of durations by nearest-rank percentiles
@@ -243,38 +316,64 @@ func durationPercentiles(sorted []time.Duration) Latencies {
 	}
 }
 
+// Tests behind a Comparison's p-value.
+const (
+	// TestMcNemar is the exact McNemar test (see McNemarExact), used for
+	// pass/fail scores with one sample per case on each side.
+	TestMcNemar = "McNemar exact"
+	// TestWilcoxon is the Wilcoxon signed-rank test (see
+	// WilcoxonSignedRank), used for continuous scores and for pass rates
+	// averaged over repeats.
+	TestWilcoxon = "Wilcoxon signed-rank"
+)
+
 // Comparison is a target's paired comparison with the baseline on one
-// suite: only (case, repeat) pairs that both answered and both got a
-// primary score enter it.
+// suite. The unit is the case: each side's score on a case is the mean of
+// its scored samples of that case (one sample without repeats), and only
+// cases where both sides have at least one scored sample enter it. Repeats
+// of a case are never treated as independent cases.
 type Comparison struct {
 	// Baseline is the baseline target's name.
 	Baseline string
 	// Binary is true when the scores are pass/fail: Delta is then a
-	// difference of pass rates (shown in percentage points) and P is from
-	// the exact McNemar test; otherwise P is from the Wilcoxon signed-rank
-	// test.
+	// difference of pass rates, shown in percentage points.
 	Binary bool
-	// Delta is the mean of target − baseline over the pairs with its paired
-	// bootstrap 95% interval; Delta.N is the number of pairs.
+	// Level is the confidence level of Delta's interval.
+	Level float64
+	// Delta is the mean over paired cases of target − baseline with its
+	// paired-bootstrap interval at Level; Delta.N is the number of paired
+	// cases.
 	Delta Interval
-	P     float64
+	// P is the two-sided p-value of Test; it is shown beside the interval,
+	// which alone decides significance.
+	P float64
+	// Test names the test behind P: TestMcNemar when Binary and every
+	// paired case has one sample on each side, else TestWilcoxon.
+	Test string
 	// Significant is true when Delta's interval excludes zero.
 	Significant bool
-	// Better, Worse and Same count the pairs where the target scored above,
-	// below and equal to the baseline (for binary scores Better and Worse
-	// are McNemar's discordant cells).
+	// Better, Worse and Same count the paired cases where the target scored
+	// above, below and equal to the baseline (under TestMcNemar, Better and
+	// Worse are McNemar's discordant cells).
 	Better, Worse, Same int
-	Excluded            Excluded
+	// Repeats is the suite's number of samples per case (1 without
+	// repeats). Partial counts paired cases where either side has fewer
+	// scored samples than that (some repeats failed or are missing); their
+	// means are over the samples that were scored.
+	Repeats, Partial int
+	// Excluded counts the cases left out, by reason.
+	Excluded Excluded
 }
 
-// Excluded counts the (case, repeat) pairs left out of a comparison, by the
-// first reason that applies: a refusal on either side, then an error on
-// either side, then a missing result or score on either side.
+// Excluded counts the cases left out of a comparison because the target or
+// the baseline has no scored sample of them. Among the sides without a
+// scored sample, the first reason that applies is counted: a refusal
+// (content filter), then an error, then a missing result or score.
 type Excluded struct {
 	Refusals, Errors, Missing int
 }
 
-// Total is the number of excluded pairs.
+// Total is the number of excluded cases.
 func (e Excluded) Total() int { return e.Refusals + e.Errors + e.Missing }
 
 // String reads like "3 excluded: 2 errors, 1 refusal" ("" when none).
@@ -297,10 +396,30 @@ func (e Excluded) String() string {
 	return fmt.Sprintf("%d excluded: %s", e.Total(), strings.Join(parts, ", "))
 }
 
-// compare computes a paired comparison from the differences target −
-// baseline, one per pair.
-func compare(baseline string, ds []float64, binary bool, ex Excluded) *Comparison {
-	c := &Comparison{Baseline: baseline, Binary: binary, Excluded: ex}
+// pairing is what compare needs besides the per-case differences.
+type pairing struct {
+	baseline string
+	binary   bool
+	// single is true when every paired case has exactly one scored sample
+	// on each side, so each difference is one McNemar pair.
+	single           bool
+	repeats, partial int
+	excluded         Excluded
+	level            float64
+}
+
+// compare computes a paired comparison from the per-case differences
+// target − baseline.
+func compare(ds []float64, pr pairing) *Comparison {
+	level := levelOrDefault(pr.level)
+	c := &Comparison{
+		Baseline: pr.baseline, Binary: pr.binary, Level: level,
+		Repeats: max(1, pr.repeats), Partial: pr.partial, Excluded: pr.excluded,
+		Test: TestWilcoxon,
+	}
+	if pr.binary && pr.single {
+		c.Test = TestMcNemar
+	}
 	for _, d := range ds {
 		switch {
 		case d > 0:
@@ -315,8 +434,8 @@ func compare(baseline string, ds []float64, binary bool, ex Excluded) *Compariso
 		c.P = 1
 		return c
 	}
-	c.Delta = PairedBootstrap(ds)
-	if binary {
+	c.Delta = PairedBootstrapAt(ds, level)
+	if c.Test == TestMcNemar {
 		c.P = McNemarExact(c.Better, c.Worse)
 	} else {
 		c.P = WilcoxonSignedRank(ds)
@@ -326,9 +445,9 @@ func compare(baseline string, ds []float64, binary bool, ex Excluded) *Compariso
 }
 
 // Verdict is the benchstat-like delta text: "+3.1 pp [+0.8, +5.4] p=0.01"
-// for pass rates, "+0.031 [+0.008, +0.054] p=0.01" for continuous scores,
-// "~ (p=0.43)" when the interval includes zero, and "no pairs" when nothing
-// could be paired.
+// for pass rates, "+0.031 [+0.008, +0.054] p=0.01" for continuous scores
+// (in the scorer's own units), "~ (p=0.43)" when the interval includes
+// zero, and "no pairs" when nothing could be paired.
 func (c *Comparison) Verdict() string {
 	if c == nil {
 		return ""
@@ -345,16 +464,29 @@ func (c *Comparison) Verdict() string {
 	return fmt.Sprintf("%+.3f [%+.3f, %+.3f] %s", c.Delta.Centre, c.Delta.Lo, c.Delta.Hi, FormatP(c.P))
 }
 
-// PairsNote reads like "n paired = 37, 3 excluded: 3 errors".
+// PairsNote reads like "n paired = 37, 3 excluded: 3 errors", or with
+// repeats "n paired = 37 cases (means of 5 repeats), 2 on fewer repeats".
 func (c *Comparison) PairsNote() string {
 	if c == nil {
 		return ""
 	}
 	s := fmt.Sprintf("n paired = %d", c.Delta.N)
+	if c.Repeats > 1 {
+		s += fmt.Sprintf(" cases (means of %d repeats)", c.Repeats)
+	}
 	if ex := c.Excluded.String(); ex != "" {
 		s += ", " + ex
 	}
+	if c.Partial > 0 {
+		s += fmt.Sprintf(", %d on fewer repeats", c.Partial)
+	}
 	return s
+}
+
+// levelText is a confidence level as a percentage: "95%", "90%", "99.9%".
+func levelText(level float64) string {
+	pct := math.Round(1e6*levelOrDefault(level)) / 1e4 // drop float noise: 0.57 → 57, not 56.99999999999999
+	return strconv.FormatFloat(pct, 'f', -1, 64) + "%"
 }
 
 // FormatP formats a p-value with two significant digits ("p=0.043"),
