@@ -245,7 +245,7 @@ func (c *Client) authMessage(server string) string {
 		if c.keyEnv != "" {
 			return fmt.Sprintf("%s; no API key was sent: set %s", server, c.keyEnv)
 		}
-		return server + "; no API key was sent: set the target's API key"
+		return server + "; no API key was sent and this server wants one: name its variable with api_key_env: in the target"
 	}
 	return fmt.Sprintf("%s; check %s", server, c.keyName())
 }
