@@ -76,7 +76,8 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 		if err != nil {
 			return nil, err
 		}
-		ss := &suiteScorers{scorers: list, cases: map[string]*suites.Case{}}
+		// The judge's scores stay as they are: rescoring calls no model.
+		ss := &suiteScorers{scorers: inlineScorers(list), cases: map[string]*suites.Case{}}
 		for i := range s.Cases {
 			ss.cases[s.Cases[i].ID] = &s.Cases[i]
 		}
@@ -101,7 +102,7 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 			return nil, err
 		}
 		ss := bySuite[r.Suite]
-		if !r.OK() || ss == nil {
+		if !r.OK() || ss == nil || len(ss.scorers) == 0 {
 			continue
 		}
 		c := ss.cases[r.CaseID]

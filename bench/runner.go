@@ -198,7 +198,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 		if err != nil {
 			return out, err
 		}
-		scorers[s.Name] = list
+		scorers[s.Name] = inlineScorers(list)
 	}
 
 	var (
@@ -331,21 +331,80 @@ func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim L
 	if err != nil {
 		return nil, fmt.Errorf("suite %s case %s: %w", j.suite.Name, j.c.ID, err)
 	}
-	params := MergeParams(t.Params, j.suite.Params)
-	if adj, ok := t.Provider.(providers.ParamAdjuster); ok {
-		var changed []string
-		params, changed = adj.AdjustParams(params)
-		for _, w := range changed {
-			warns.add(t.Name + ": " + w)
-		}
-	}
 	req := &providers.Request{
 		Model:    t.Model,
 		Messages: msgs,
-		Params:   params,
+		Params:   t.adjustParams(MergeParams(t.Params, j.suite.Params), warns),
 		Stream:   t.Stream,
 		Document: j.suite.Document(j.c),
 	}
+	a, ok := r.attempt(ctx, abort, t, lim, req)
+	if !ok {
+		return nil, nil
+	}
+	res := &results.Result{
+		RunID: runID, Suite: j.suite.Name, CaseID: j.c.ID, Target: t.Name, Repeat: j.repeat,
+		Started: a.Started, Wait: a.Wait, RetryTime: a.RetryTime, Attempts: a.Attempts, Latency: a.Latency,
+	}
+	if a.Err != nil {
+		res.Output = a.Err.Partial
+		res.ErrorClass, res.ErrorCode, res.ErrorMessage = string(a.Err.Class), a.Err.Code, a.Message
+		return res, nil
+	}
+	resp := a.Resp
+	res.Output = resp.Text
+	res.TTFT = resp.TTFT
+	res.InputTokens = resp.Usage.InputTokens
+	res.OutputTokens = resp.Usage.OutputTokens
+	res.ModelReported = resp.Model
+	res.FinishReason = resp.FinishReason
+	for _, sc := range j.scorer {
+		res.Scores = append(res.Scores, sc.Score(resp.Text, j.c))
+	}
+	return res, nil
+}
+
+// adjustParams applies the provider's parameter adjustments, recording
+// each change as a warning prefixed with the target's name.
+func (t *Target) adjustParams(params providers.Params, warns *warnSet) providers.Params {
+	adj, ok := t.Provider.(providers.ParamAdjuster)
+	if !ok {
+		return params
+	}
+	params, changed := adj.AdjustParams(params)
+	for _, w := range changed {
+		warns.add(t.Name + ": " + w)
+	}
+	return params
+}
+
+// attempted is the outcome of one call's attempts.
+type attempted struct {
+	// Resp is the final attempt's response; nil when Err is set.
+	Resp *providers.Response
+	// Err is the final attempt's classified error; Message is its text for
+	// storage (with the credential variable to check after an auth error).
+	Err     *providers.Error
+	Message string
+	// Started is when the final attempt was sent (UTC).
+	Started time.Time
+	// Latency is the final attempt's: the provider's figure, else the time
+	// from send to return.
+	Latency time.Duration
+	// Wait is the time spent in the limiter; RetryTime the time from the
+	// first attempt's send to the final one's.
+	Wait, RetryTime time.Duration
+	Attempts        int
+}
+
+// attempt sends req to t with the runner's retries: it waits for the
+// limiter before each attempt, bounds each with the target's timeout,
+// classifies failures and retries the retryable ones with backoff, up to
+// the target's max attempts. ok is false when the run was interrupted
+// before the call finished (ctx canceled while waiting, or abort canceled
+// in flight): such a call is not stored, and a resume makes it again.
+// Both the answering calls and the judge's calls go through it.
+func (r *Runner) attempt(ctx, abort context.Context, t *Target, lim Limiter, req *providers.Request) (a attempted, ok bool) {
 	maxAttempts := t.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts
@@ -354,68 +413,56 @@ func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim L
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	res := &results.Result{RunID: runID, Suite: j.suite.Name, CaseID: j.c.ID, Target: t.Name, Repeat: j.repeat}
 	var firstSend time.Time
-	for attempt := 1; ; attempt++ {
+	for n := 1; ; n++ {
 		if lim != nil {
 			w := time.Now()
 			if err := lim.Wait(ctx); err != nil {
-				return nil, nil
+				return a, false
 			}
-			res.Wait += time.Since(w)
-		} else if ctx.Err() != nil && attempt == 1 {
-			return nil, nil
+			a.Wait += time.Since(w)
+		} else if ctx.Err() != nil && n == 1 {
+			return a, false
 		}
 		callCtx, cancel := context.WithTimeout(abort, timeout)
 		start := time.Now()
-		if attempt == 1 {
+		if n == 1 {
 			firstSend = start
 		}
 		resp, err := t.Provider.Complete(callCtx, req)
 		elapsed := time.Since(start)
 		cancel()
-		res.Attempts = attempt
-		res.Started = start.UTC()
-		res.RetryTime = start.Sub(firstSend)
+		a.Attempts = n
+		a.Started = start.UTC()
+		a.RetryTime = start.Sub(firstSend)
 		if err == nil {
-			res.Output = resp.Text
-			res.Latency = resp.Latency
-			if res.Latency <= 0 {
-				res.Latency = elapsed
+			a.Resp, a.Err, a.Message = resp, nil, ""
+			a.Latency = resp.Latency
+			if a.Latency <= 0 {
+				a.Latency = elapsed
 			}
-			res.TTFT = resp.TTFT
-			res.InputTokens = resp.Usage.InputTokens
-			res.OutputTokens = resp.Usage.OutputTokens
-			res.ModelReported = resp.Model
-			res.FinishReason = resp.FinishReason
-			res.ErrorClass, res.ErrorCode, res.ErrorMessage = "", "", ""
-			for _, sc := range j.scorer {
-				res.Scores = append(res.Scores, sc.Score(resp.Text, j.c))
-			}
-			return res, nil
+			return a, true
 		}
 		perr := providers.Classify(err)
 		if perr.Class == providers.Canceled || abort.Err() != nil {
-			return nil, nil
+			return a, false
 		}
-		res.Latency = elapsed
-		res.Output = perr.Partial
-		res.ErrorClass = string(perr.Class)
-		res.ErrorCode = perr.Code
-		res.ErrorMessage = perr.Error()
+		a.Latency = elapsed
+		a.Err = perr
+		a.Message = perr.Error()
 		if perr.Class == providers.Auth && t.KeyEnv != "" {
-			res.ErrorMessage += " (check " + t.KeyEnv + ")"
+			a.Message += " (check " + t.KeyEnv + ")"
 		}
-		if !perr.Class.Retryable() || attempt >= maxAttempts {
-			return res, nil
+		if !perr.Class.Retryable() || n >= maxAttempts {
+			return a, true
 		}
-		delay := r.backoff(attempt, perr.RetryAfter)
+		delay := r.backoff(n, perr.RetryAfter)
 		timer := time.NewTimer(delay)
 		select {
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, nil
+			return a, false
 		}
 	}
 }
@@ -443,6 +490,18 @@ func (r *Runner) backoff(n int, hint time.Duration) time.Duration {
 	}
 	half := d / 2
 	return half + rand.N(half+1)
+}
+
+// inlineScorers drops the deferred scorers (the judge) from a suite's
+// list: their scores come from a later phase, never from Score.
+func inlineScorers(list []suites.Scorer) []suites.Scorer {
+	out := make([]suites.Scorer, 0, len(list))
+	for _, sc := range list {
+		if !suites.IsDeferred(sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
 }
 
 // MergeParams returns the target's parameters with the suite's set ones on
