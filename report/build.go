@@ -176,9 +176,12 @@ type Cell struct {
 	// infinite score counts as none).
 	Unscored int
 	Calls
-	// Comparison is nil for the baseline itself and when there is no
-	// baseline.
+	// Comparison is nil for the baseline itself, when there is no
+	// baseline, and when the target did not run the suite.
 	Comparison *Comparison
+	// NotRun is true when the target made no call for the suite (it is
+	// limited to other suites, like a lead baseline).
+	NotRun bool
 }
 
 // Row is one (case, repeat) of a suite with every target's answer.

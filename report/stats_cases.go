@@ -144,7 +144,8 @@ func caseStats(ss *SuiteSummary, rows []*rowAcc, perm []int, base int, calls []c
 		for k := 2; k <= len(a.passK)+1; k++ {
 			c.PassK = append(c.PassK, PassK{K: k, Interval: BootstrapMeanAt(a.passK[k-2], level), Short: a.short[k-2]})
 		}
-		if base >= 0 && di != base {
+		c.NotRun = c.Calls.N == 0
+		if base >= 0 && di != base && !c.NotRun {
 			c.Comparison = compare(a.diffs, pairing{
 				baseline: d.Targets[base].Name,
 				binary:   ss.Binary,

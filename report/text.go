@@ -75,6 +75,9 @@ func WriteText(w io.Writer, d *Data) error {
 		}
 		fmt.Fprintf(tw, "target\tscore\tn\t%s%s\terrors\trefusals\tp50\tp95\n", extra, delta)
 		for _, c := range s.Cells {
+			if c.NotRun {
+				continue
+			}
 			name := c.Target
 			if c.Simulated {
 				name += " (simulated)"

@@ -23,6 +23,7 @@ refusal rates, and every answer. Model output is shown as text, never run.`,
 			dbFlag(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "report.html", Usage: "write the report to `FILE`"},
 			&cli.StringFlag{Name: "run", Value: "last", Usage: "run `ID` to report, or \"last\" for the newest run"},
+			&cli.Float64Flag{Name: "level", Value: report.DefaultLevel, Usage: "confidence `LEVEL` of every interval and significance verdict, in (0, 1)"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := requireNoArgs(c); err != nil {
@@ -37,7 +38,11 @@ refusal rates, and every answer. Model output is shown as text, never run.`,
 			if err != nil {
 				return err
 			}
-			data, err := report.Build(c.Context, store, id)
+			level := c.Float64("level")
+			if level <= 0 || level >= 1 {
+				return usageErrorf("--level %v is not in (0, 1); use e.g. 0.95 or 0.9", level)
+			}
+			data, err := report.BuildWith(c.Context, store, id, report.Options{Level: level})
 			if err != nil {
 				return fmt.Errorf("build report of run %s: %w", id, err)
 			}

@@ -1,0 +1,55 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/llmbench/llmbench/results"
+)
+
+// TestTargetLimitedToSomeSuites: a target that made no call for a suite (a
+// lead baseline limited to summaries) is "not run" there, not a row of
+// zeros with a comparison against nothing.
+func TestTargetLimitedToSomeSuites(t *testing.T) {
+	f := fixture()
+	f.targets = append(f.targets, results.Target{Name: "lead-1", Provider: "lead", Model: "lead-1", Params: `{}`})
+	for _, c := range f.cases {
+		if c.Suite == "summ" {
+			f.results = append(f.results, results.Result{RunID: f.run.ID, Suite: "summ", CaseID: c.ID, Target: "lead-1", Output: "lead", Latency: 1000})
+		}
+	}
+	d, err := Build(context.Background(), f, f.run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range d.Suites {
+		for _, c := range s.Cells {
+			if c.Target != "lead-1" {
+				continue
+			}
+			if want := s.Name == "arith"; c.NotRun != want {
+				t.Errorf("suite %s: NotRun = %v, want %v", s.Name, c.NotRun, want)
+			}
+			if c.NotRun && c.Comparison != nil {
+				t.Errorf("suite %s: a target that did not run has a comparison", s.Name)
+			}
+		}
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, d); err != nil {
+		t.Fatal(err)
+	}
+	arith, summ, _ := strings.Cut(text.String(), "suite summ")
+	if strings.Contains(arith, "lead-1") || !strings.Contains(summ, "lead-1") {
+		t.Errorf("text summary should list lead-1 under summ only:\n%s", text.String())
+	}
+	var html bytes.Buffer
+	if err := WriteHTML(&html, d); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(html.String(), "not run: this target is limited to other suites"); n != 1 {
+		t.Errorf("%d not-run cells in the HTML matrix, want 1", n)
+	}
+}
