@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 )
 
 func TestScorerRegistry(t *testing.T) {
-	if diff := cmp.Diff([]string{"exact", "judge", "keywords", "numeric", "rouge1", "rouge2", "rougeL", "rougeLsum"}, ScorerNames()); diff != "" {
+	if diff := cmp.Diff([]string{"bleu", "chrf", "chrf++", "exact", "judge", "keywords", "numeric", "rouge1", "rouge2", "rougeL", "rougeLsum"}, ScorerNames()); diff != "" {
 		t.Errorf("ScorerNames (-want +got):\n%s", diff)
 	}
 	for _, n := range ScorerNames() {
@@ -25,9 +26,9 @@ func TestScorerRegistry(t *testing.T) {
 			t.Errorf("%s: Score carries Scorer %q Version %q", n, sc.Scorer, sc.Version)
 		}
 	}
-	_, err := LookupScorer("bleu")
-	if err == nil || !strings.Contains(err.Error(), `unknown scorer "bleu"`) || !strings.Contains(err.Error(), "numeric") {
-		t.Errorf("LookupScorer(bleu) error = %v, want it to name the scorer and list the known ones", err)
+	_, err := LookupScorer("no-such-scorer")
+	if err == nil || !strings.Contains(err.Error(), `unknown scorer "no-such-scorer"`) || !strings.Contains(err.Error(), "numeric") {
+		t.Errorf("LookupScorer(no-such-scorer) error = %v, want it to name the scorer and list the known ones", err)
 	}
 	defer func() {
 		if recover() == nil {
@@ -151,21 +152,29 @@ func randomText(r *rand.Rand) string {
 }
 
 // TestScorerProperties: every score is in [0,1] (and 0 or 1 when binary),
-// and an output identical to the reference scores 1 whenever the scorer
+// or [0,100] for a scorer on a 0–100 scale (MaxValue), and an output
+// identical to the reference scores the maximum whenever the scorer
 // accepts the case (numeric refuses references that are not numbers).
 func TestScorerProperties(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, name := range ScorerNames() {
 		s, _ := LookupScorer(name)
 		t.Run(name, func(t *testing.T) {
+			// top is the scale's maximum; limit lets 0–100 scores, which come
+			// from exp(mean log precision) as in sacreBLEU, round above it.
+			top, limit := 1.0, 1.0
+			if m, ok := s.(interface{ MaxValue() float64 }); ok {
+				top = m.MaxValue()
+				limit = top * (1 + 1e-12)
+			}
 			if IsDeferred(s) {
 				t.Skip("deferred: its scores come from the judge phase, not from Score")
 			}
 			for range 2000 {
 				out, ref := randomText(r), randomText(r)
 				sc := s.Score(out, &Case{References: []string{ref}, Fields: map[string]any{}})
-				if sc.Value < 0 || sc.Value > 1 || sc.Value != sc.Value {
-					t.Fatalf("Score(%q, ref %q) = %v, outside [0,1]", out, ref, sc.Value)
+				if sc.Value < 0 || sc.Value > limit || sc.Value != sc.Value {
+					t.Fatalf("Score(%q, ref %q) = %v, outside [0,%v]", out, ref, sc.Value, top)
 				}
 				if sc.Binary && sc.Value != 0 && sc.Value != 1 {
 					t.Fatalf("binary Score(%q, ref %q) = %v", out, ref, sc.Value)
@@ -176,8 +185,8 @@ func TestScorerProperties(t *testing.T) {
 				if cc, ok := s.(CaseChecker); ok && cc.CheckCase(c) != nil {
 					continue
 				}
-				if got := s.Score(ref, c).Value; got != 1 {
-					t.Errorf("identical output %q scored %v, want 1", ref, got)
+				if got := s.Score(ref, c).Value; got != top && math.Abs(got-top) > limit-top {
+					t.Errorf("identical output %q scored %v, want %v", ref, got, top)
 				}
 			}
 		})

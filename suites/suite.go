@@ -65,7 +65,8 @@ type Case struct {
 type Score struct {
 	// Scorer is the registry name.
 	Scorer string `json:"scorer"`
-	// Value is in [0,1] for all first-cut scorers.
+	// Value is in [0,1] (ROUGE included), except for bleu, chrf and chrf++,
+	// which keep sacreBLEU's 0–100 scale (their MaxValue method returns 100).
 	Value float64 `json:"value"`
 	// Binary is true for pass/fail scorers (Value is 0 or 1).
 	Binary bool `json:"binary,omitempty"`
