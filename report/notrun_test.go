@@ -53,3 +53,24 @@ func TestTargetLimitedToSomeSuites(t *testing.T) {
 		t.Errorf("%d not-run cells in the HTML matrix, want 1", n)
 	}
 }
+
+func TestScoreAxisMax(t *testing.T) {
+	cell := func(centre, hi float64) Cell { return Cell{Score: Interval{Centre: centre, Hi: hi, N: 5}} }
+	tests := []struct {
+		name  string
+		cells []Cell
+		want  float64
+	}{
+		{"rouge", []Cell{cell(0.4, 0.6), cell(0.9, 1)}, 1},
+		{"cider", []Cell{cell(0.8, 1.3)}, 10},
+		{"bleu", []Cell{cell(31, 42)}, 100},
+		{"empty cells ignored", []Cell{{Score: Interval{Hi: 500}}, cell(0.2, 0.3)}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := scoreAxisMax(tt.cells); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -169,6 +169,9 @@ func scorePlot(d *Data, s *SuiteSummary) (template.HTML, error) {
 	p := newPlot(s.Name, "", yLabel)
 	nominalAxis(p, d)
 	p.Y.Min, p.Y.Max = 0, scale
+	if !s.Binary {
+		p.Y.Max = scoreAxisMax(s.Cells)
+	}
 	any := false
 	for i := range s.Cells {
 		c := &s.Cells[i]
@@ -315,4 +318,23 @@ func errorPlot(d *Data) (template.HTML, error) {
 	}
 	p.Y.Max = top * 1.1
 	return writeSVG(p, plotWidth(len(d.Targets)), 2.75*vg.Inch, "Error and refusal rate per target")
+}
+
+// scoreAxisMax picks the top of a mean-score axis from the scale the
+// scores live on: ROUGE and most scorers are in [0,1], CIDEr-D in [0,10],
+// BLEU and chrF on sacreBLEU's 0–100 (a fixed 0–1 axis would draw them off
+// the chart). A judge's 1–10 rubric score lands on the 0–10 axis.
+func scoreAxisMax(cells []Cell) float64 {
+	hi := 0.0
+	for _, c := range cells {
+		if c.Score.N > 0 {
+			hi = max(hi, c.Score.Hi, c.Score.Centre)
+		}
+	}
+	for _, top := range []float64{1, 10, 100} {
+		if hi <= top {
+			return top
+		}
+	}
+	return hi * 1.05
 }
