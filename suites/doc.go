@@ -39,7 +39,9 @@
 // hashed: moving an image leaves the hash alone, changing a pixel does not.
 //
 // Suite.Hash is the hex SHA-256 of the canonical JSON of
-// {"name":…,"system":…,"prompt":…,"scorers":[…],"params":{…}} followed by
+// {"name":…,"system":…,"prompt":…,"scorers":[…],"params":{…}} (plus
+// "document" and "judge" when set; scorers with options as name?options)
+// followed by
 // every case hash in file order, one per line. The description and the
 // suite's path are not part of it, so a built-in suite copied to a file
 // hashes the same. Two runs with the same suite hash asked the same
@@ -47,9 +49,16 @@
 //
 // # Scorers
 //
-// Scorers live in a registry (RegisterScorer, LookupScorer, ScorerNames).
-// The built-in ones are exact, numeric, rougeL and keywords; each documents
-// its definition next to its code and stamps its Version on every Score.
+// Scorers live in a registry (RegisterScorer, LookupScorer, ScorerNames):
+// exact, numeric, choice, keywords, rouge1/rouge2/rougeL/rougeLsum,
+// bleu/chrf/chrf++, gsm8k-strict/gsm8k-flexible, cider and judge. Each
+// documents its definition next to its code (the metric itself lives in
+// suites/metrics, checked against the reference implementations' outputs)
+// and stamps its Version on every Score. A suite may give a scorer options
+// (ScorerSpec: tokenizer, stem); those that take options register a
+// ScorerFactory. Scorers that need every reference of the suite first
+// (CIDEr-D's document frequencies) implement Preparer; BuildScorers builds,
+// configures and prepares a suite's scorers once per run.
 //
 // The judge scorer is Deferred: a judge model scores the answers after the
 // run's calls (bench's judge phase), following the suite's judge: key

@@ -10,7 +10,7 @@ import (
 )
 
 func TestScorerRegistry(t *testing.T) {
-	if diff := cmp.Diff([]string{"bleu", "chrf", "chrf++", "exact", "judge", "keywords", "numeric", "rouge1", "rouge2", "rougeL", "rougeLsum"}, ScorerNames()); diff != "" {
+	if diff := cmp.Diff([]string{"bleu", "choice", "chrf", "chrf++", "cider", "exact", "gsm8k-flexible", "gsm8k-strict", "judge", "keywords", "numeric", "rouge1", "rouge2", "rougeL", "rougeLsum"}, ScorerNames()); diff != "" {
 		t.Errorf("ScorerNames (-want +got):\n%s", diff)
 	}
 	for _, n := range ScorerNames() {
@@ -170,6 +170,12 @@ func TestScorerProperties(t *testing.T) {
 			if IsDeferred(s) {
 				t.Skip("deferred: its scores come from the judge phase, not from Score")
 			}
+			if _, ok := s.(Preparer); ok {
+				t.Skip("needs the suite's references first; tested prepared in cider_test.go")
+			}
+			// gsm8k-strict reads only "#### N", as lm-eval does, so a bare
+			// copy of the reference is no answer to it.
+			identicalTop := name != "gsm8k-strict"
 			for range 2000 {
 				out, ref := randomText(r), randomText(r)
 				sc := s.Score(out, &Case{References: []string{ref}, Fields: map[string]any{}})
@@ -181,6 +187,9 @@ func TestScorerProperties(t *testing.T) {
 				}
 			}
 			for _, ref := range []string{"Paris", "42", "the cat sat", "北京地铁", "-3/4", "1,234.5", "ＮＡＳＡ 2024"} {
+				if !identicalTop {
+					break
+				}
 				c := &Case{References: []string{ref}, Fields: map[string]any{}}
 				if cc, ok := s.(CaseChecker); ok && cc.CheckCase(c) != nil {
 					continue

@@ -94,13 +94,6 @@ func NewScorer(spec ScorerSpec) (Scorer, error) {
 	return f(spec.ScorerOptions)
 }
 
-// preparer is implemented by scorers that need the whole suite's
-// references before scoring any one answer (CIDEr-D's document
-// frequencies): Prepare returns a scorer bound to those cases.
-type preparer interface {
-	Prepare(cases []Case) (Scorer, error)
-}
-
 // Specs returns the suite's scorer specs: ScorerSpecs when the loader
 // filled them, else the plain names.
 func (s *Suite) Specs() []ScorerSpec {
@@ -124,7 +117,7 @@ func (s *Suite) BuildScorers() ([]Scorer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("suite %s: %w", s.Name, err)
 		}
-		if p, ok := sc.(preparer); ok {
+		if p, ok := sc.(Preparer); ok {
 			if sc, err = p.Prepare(s.Cases); err != nil {
 				return nil, fmt.Errorf("suite %s: scorer %s: %w", s.Name, spec.Name, err)
 			}
