@@ -26,9 +26,13 @@ type Config struct {
 	Repeats int      `yaml:"repeats"`
 	Seed    int64    `yaml:"seed"`
 
+	// Judge is the model that scores suites using the judge scorer: the
+	// name of a target that also judges, or a target written inline that
+	// only judges (see JudgeConfig). nil: no judge.
+	Judge *JudgeConfig `yaml:"judge"`
+
 	// Reserved for later work; accepted so configs written for newer versions
 	// load, and reported as unused.
-	Judge  any `yaml:"judge"`
 	Prices any `yaml:"prices"`
 	Quotas any `yaml:"quotas"`
 
@@ -173,47 +177,59 @@ func (c *Config) validate(line func(key, value string) int) error {
 	seen := map[string]bool{}
 	for i := range c.Targets {
 		t := &c.Targets[i]
-		if t.Name == "" {
-			t.Name = t.Model
-		}
-		where := line("name", t.Name)
-		if t.Name == "" {
-			return bad(line("provider", t.Provider), "target %d has no name and no model", i+1)
+		if err := t.validate(fmt.Sprintf("target %d", i+1), line); err != nil {
+			return err
 		}
 		if seen[t.Name] {
-			return bad(where, "target name %q is used twice; names must be unique", t.Name)
+			return bad(line("name", t.Name), "target name %q is used twice; names must be unique", t.Name)
 		}
 		seen[t.Name] = true
-		if t.Provider == "" {
-			return bad(where, "target %q has no provider (known: %s)", t.Name, strings.Join(providers.Names(), ", "))
-		}
-		if _, ok := providers.Lookup(t.Provider); !ok {
-			return bad(line("provider", t.Provider), "target %q: unknown provider %q (known: %s)", t.Name, t.Provider, strings.Join(providers.Names(), ", "))
-		}
-		if t.Model == "" {
-			return bad(where, "target %q has no model", t.Name)
-		}
-		if t.Concurrency < 0 || t.RPM < 0 || t.MaxAttempts < 0 {
-			return bad(where, "target %q: concurrency, rpm and max_attempts cannot be negative", t.Name)
-		}
-		if t.Concurrency == 0 {
-			t.Concurrency = DefaultConcurrency
-		}
-		if t.MaxAttempts == 0 {
-			t.MaxAttempts = DefaultMaxAttempts
-		}
-		if t.Timeout != "" {
-			d, err := time.ParseDuration(t.Timeout)
-			if err != nil || d <= 0 {
-				return bad(line("timeout", t.Timeout), "target %q: timeout %q is not a positive duration like 90s or 2m", t.Name, t.Timeout)
-			}
-		}
 	}
 	if c.Baseline == "" {
 		c.Baseline = c.Targets[0].Name
 	}
 	if !seen[c.Baseline] {
 		return bad(line("baseline", c.Baseline), "baseline %q is not one of the targets", c.Baseline)
+	}
+	return c.validateJudge(line, seen)
+}
+
+// validate checks one target and fills its defaults; what names it in
+// messages when it has neither name nor model ("target 2", "judge").
+func (t *TargetConfig) validate(what string, line func(key, value string) int) error {
+	bad := func(l int, format string, args ...any) error {
+		return &ConfigError{Line: l, Msg: fmt.Sprintf(format, args...)}
+	}
+	if t.Name == "" {
+		t.Name = t.Model
+	}
+	where := line("name", t.Name)
+	if t.Name == "" {
+		return bad(line("provider", t.Provider), "%s has no name and no model", what)
+	}
+	if t.Provider == "" {
+		return bad(where, "target %q has no provider (known: %s)", t.Name, strings.Join(providers.Names(), ", "))
+	}
+	if _, ok := providers.Lookup(t.Provider); !ok {
+		return bad(line("provider", t.Provider), "target %q: unknown provider %q (known: %s)", t.Name, t.Provider, strings.Join(providers.Names(), ", "))
+	}
+	if t.Model == "" {
+		return bad(where, "target %q has no model", t.Name)
+	}
+	if t.Concurrency < 0 || t.RPM < 0 || t.MaxAttempts < 0 {
+		return bad(where, "target %q: concurrency, rpm and max_attempts cannot be negative", t.Name)
+	}
+	if t.Concurrency == 0 {
+		t.Concurrency = DefaultConcurrency
+	}
+	if t.MaxAttempts == 0 {
+		t.MaxAttempts = DefaultMaxAttempts
+	}
+	if t.Timeout != "" {
+		d, err := time.ParseDuration(t.Timeout)
+		if err != nil || d <= 0 {
+			return bad(line("timeout", t.Timeout), "target %q: timeout %q is not a positive duration like 90s or 2m", t.Name, t.Timeout)
+		}
 	}
 	return nil
 }
@@ -232,9 +248,6 @@ func (t *TargetConfig) Streaming() bool { return t.Stream == nil || *t.Stream }
 // Unused lists reserved keys that are set but not used by this version.
 func (c *Config) Unused() []string {
 	var out []string
-	if c.Judge != nil {
-		out = append(out, "judge")
-	}
 	if c.Prices != nil {
 		out = append(out, "prices")
 	}

@@ -7,7 +7,17 @@
 //
 //	LoadConfig ─> Prepare (suites loaded, providers built; nothing contacted)
 //	  ─> Execute: record the run ─> Runner.Run: limiter.Wait ─> Provider.Complete
-//	     ─> Scorer.Score ─> Sink.Put ─> finish the run with its status
+//	     ─> Scorer.Score ─> Sink.Put
+//	  ─> Runner.Judge (suites with the judge scorer): judge calls ─> verdicts
+//	     ─> judge scores on the results ─> finish the run with its status
+//
+// The judge phase follows the answering calls: a judge model (the config's
+// judge:, any provider) grades each answered result by the suite's rubric
+// (a score from 1 to 10) or compares it with the baseline's answer in both
+// orders (pairwise: win 1, tie ½, loss 0, averaged, so a position-biased
+// judge cancels out). Its calls go through the same attempt loop as the
+// answering calls (limiter, timeout, classification, bounded retries); each
+// is stored, and a resume makes only the ones not stored.
 //
 // A failed call is a Result with an error class, never a Go error; only
 // infrastructure failures (the store, a suite that cannot render) end a run.

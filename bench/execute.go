@@ -45,6 +45,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// Progress is called once per stored result.
 	Progress func(Event)
+	// JudgeProgress is called once per stored judge call.
+	JudgeProgress func(JudgeEvent)
 	// Abort interrupts calls in flight when canceled (second Ctrl-C).
 	Abort context.Context
 	// Started is called once the run is recorded, before any call is made.
@@ -57,6 +59,9 @@ type Options struct {
 type Report struct {
 	Run     results.Run
 	Outcome Outcome
+	// Judge is what the judge phase did (nil when no suite is judged or
+	// the phase did not start: the answering calls were interrupted).
+	Judge *JudgeOutcome
 	// Resumed is true when an existing run was continued.
 	Resumed bool
 }
@@ -73,6 +78,11 @@ type Prepared struct {
 	Targets []Target
 	// Simulated maps target names to whether they are the local simulator.
 	Simulated map[string]bool
+	// Judge scores the suites that use the judge scorer (nil when none does).
+	Judge *Judge
+	// JudgeUnused is true when the config names a judge but no suite uses
+	// the judge scorer.
+	JudgeUnused bool
 }
 
 // Prepare loads every suite and builds every provider. Any error means
@@ -99,19 +109,12 @@ func Prepare(cfg *Config, getenv func(string) string, client *http.Client) (*Pre
 	}
 	for i := range cfg.Targets {
 		tc := &cfg.Targets[i]
-		pc, err := tc.Credentials(getenv)
+		t, simulated, err := buildTarget(tc, getenv, client)
 		if err != nil {
 			problems = append(problems, err.Error())
 			continue
 		}
-		pc.HTTPClient = client
-		prov, err := providers.New(pc)
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("target %q: %v", tc.Name, err))
-			continue
-		}
-		info, _ := providers.Lookup(tc.Provider)
-		p.Simulated[tc.Name] = info.Simulated
+		p.Simulated[tc.Name] = simulated
 		var only map[string]bool
 		if len(tc.Suites) > 0 {
 			only = map[string]bool{}
@@ -122,24 +125,41 @@ func Prepare(cfg *Config, getenv func(string) string, client *http.Client) (*Pre
 				only[name] = true
 			}
 		}
-		p.Targets = append(p.Targets, Target{
-			Only:        only,
-			Name:        tc.Name,
-			Model:       tc.Model,
-			Provider:    prov,
-			Params:      tc.Params,
-			Stream:      tc.Streaming(),
-			Concurrency: tc.Concurrency,
-			RPM:         tc.RPM,
-			Timeout:     tc.TimeoutDuration(),
-			MaxAttempts: tc.MaxAttempts,
-			KeyEnv:      pc.APIKeyEnv,
-		})
+		t.Only = only
+		p.Targets = append(p.Targets, t)
 	}
+	problems = append(problems, p.prepareJudge(getenv, client)...)
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
 	return p, nil
+}
+
+// buildTarget resolves a target's credentials and builds its provider.
+// simulated reports whether it is the local simulator.
+func buildTarget(tc *TargetConfig, getenv func(string) string, client *http.Client) (t Target, simulated bool, err error) {
+	pc, err := tc.Credentials(getenv)
+	if err != nil {
+		return t, false, err
+	}
+	pc.HTTPClient = client
+	prov, err := providers.New(pc)
+	if err != nil {
+		return t, false, fmt.Errorf("target %q: %v", tc.Name, err)
+	}
+	info, _ := providers.Lookup(tc.Provider)
+	return Target{
+		Name:        tc.Name,
+		Model:       tc.Model,
+		Provider:    prov,
+		Params:      tc.Params,
+		Stream:      tc.Streaming(),
+		Concurrency: tc.Concurrency,
+		RPM:         tc.RPM,
+		Timeout:     tc.TimeoutDuration(),
+		MaxAttempts: tc.MaxAttempts,
+		KeyEnv:      pc.APIKeyEnv,
+	}, info.Simulated, nil
 }
 
 // NewRunID returns a sortable, unique run id: UTC start time plus 16
@@ -156,6 +176,13 @@ func NewRunID(now time.Time) string {
 func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Report, error) {
 	cfg := p.Config
 	rep := &Report{}
+	var js JudgeStore
+	if p.Judge != nil {
+		var ok bool
+		if js, ok = store.(JudgeStore); !ok {
+			return nil, fmt.Errorf("this store cannot record judge calls (%T has no PutJudgeCall)", store)
+		}
+	}
 	var run results.Run
 	var skip map[results.Key]bool
 	if opts.Resume != "" {
@@ -194,6 +221,11 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 				return nil, fmt.Errorf("record cases of suite %s: %w", s.Name, err)
 			}
 		}
+		if js != nil {
+			if err := js.PutJudges(ctx, run.ID, p.judgeRecords()); err != nil {
+				return nil, err
+			}
+		}
 	}
 	plan := &Plan{RunID: run.ID, Suites: p.Suites, Targets: p.Targets, Repeats: cfg.Repeats, Skip: skip}
 	if opts.Started != nil {
@@ -205,9 +237,18 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 	runner.Sink = w
 	runner.Progress = opts.Progress
 	runner.Abort = opts.Abort
+	runner.JudgeProgress = opts.JudgeProgress
 	out, runErr := runner.Run(ctx, plan)
 	closeErr := w.Close()
 	rep.Outcome = out
+
+	// The judge phase follows the answering calls, once they are all made
+	// or stopped; after an interruption a resume runs it.
+	var judgeErr error
+	if p.Judge != nil && runErr == nil && closeErr == nil && !out.Interrupted {
+		jo, err := runner.Judge(ctx, js, &JudgePlan{RunID: run.ID, Judge: p.Judge, Suites: p.Suites, Baseline: cfg.Baseline})
+		rep.Judge, judgeErr = &jo, err
+	}
 
 	status, note := results.StatusCompleted, ""
 	var notes []string
@@ -223,16 +264,35 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 	for _, w := range out.Warnings {
 		notes = append(notes, "parameter changed: "+w)
 	}
+	jo := rep.Judge
+	if jo != nil {
+		for _, w := range jo.Warnings {
+			notes = append(notes, "judge parameter changed: "+w)
+		}
+	}
+	if p.JudgeUnused {
+		notes = append(notes, "judge: is set but no suite lists the judge scorer, so nothing was judged")
+	}
 	switch {
-	case runErr != nil || closeErr != nil:
+	case runErr != nil || closeErr != nil || judgeErr != nil:
 		status = results.StatusFailed
-		notes = append(notes, fmt.Sprint(errors.Join(runErr, closeErr)))
+		notes = append(notes, fmt.Sprint(errors.Join(runErr, closeErr, judgeErr)))
 	case out.Interrupted:
 		status = results.StatusInterrupted
 		notes = append(notes, fmt.Sprintf("interrupted with %d calls not made; resume with: llmbench run --config %s --resume %s", out.NotMade, cfg.Path, run.ID))
+	case jo != nil && jo.Interrupted:
+		status = results.StatusInterrupted
+		notes = append(notes, fmt.Sprintf("interrupted in the judge phase with %d judge calls not made; resume with: llmbench run --config %s --resume %s", jo.NotMade, cfg.Path, run.ID))
 	case len(p.Targets) > 0 && len(out.Stopped) == len(p.Targets):
 		status = results.StatusIncomplete
 		notes = append(notes, "every target was stopped by auth or quota errors")
+	case jo != nil && jo.Stopped != nil:
+		status = results.StatusIncomplete
+		msg := fmt.Sprintf("judge %s stopped after a %s error with %d judge calls not made", jo.Judge, jo.Stopped.Class, jo.NotMade)
+		if jo.Stopped.Class == providers.Auth && p.Judge.Target.KeyEnv != "" {
+			msg += " (check " + p.Judge.Target.KeyEnv + ")"
+		}
+		notes = append(notes, msg+fmt.Sprintf("; fix the cause and resume with: llmbench run --config %s --resume %s", cfg.Path, run.ID))
 	case out.NotMade > 0:
 		notes = append(notes, fmt.Sprintf("%d calls not made; fix the cause and resume with: llmbench run --config %s --resume %s", out.NotMade, cfg.Path, run.ID))
 	}
@@ -248,6 +308,9 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 	}
 	if closeErr != nil {
 		return rep, fmt.Errorf("flush results: %w", closeErr)
+	}
+	if judgeErr != nil {
+		return rep, fmt.Errorf("judge phase: %w", judgeErr)
 	}
 	return rep, nil
 }
@@ -292,27 +355,37 @@ func checkResumable(ctx context.Context, store Store, run results.Run, p *Prepar
 	return nil
 }
 
+// targetRecords are the run's targets as recorded: the config's targets in
+// order, then a judge that only judges (so judge calls can name it).
 func (p *Prepared) targetRecords() []results.Target {
-	out := make([]results.Target, 0, len(p.Config.Targets))
-	for _, tc := range p.Config.Targets {
-		params, _ := json.Marshal(tc.Params)
-		base := tc.BaseURL
-		if base == "" {
-			if info, ok := providers.Lookup(tc.Provider); ok {
-				base = info.DefaultBaseURL
-			}
-		}
-		out = append(out, results.Target{
-			Name:      tc.Name,
-			Provider:  tc.Provider,
-			Model:     tc.Model,
-			BaseURL:   base,
-			API:       tc.API,
-			Params:    string(params),
-			Simulated: p.Simulated[tc.Name],
-		})
+	out := make([]results.Target, 0, len(p.Config.Targets)+1)
+	for i := range p.Config.Targets {
+		tc := &p.Config.Targets[i]
+		out = append(out, targetRecord(tc, p.Simulated[tc.Name]))
+	}
+	if p.Judge != nil && p.Judge.record != nil {
+		out = append(out, *p.Judge.record)
 	}
 	return out
+}
+
+func targetRecord(tc *TargetConfig, simulated bool) results.Target {
+	params, _ := json.Marshal(tc.Params)
+	base := tc.BaseURL
+	if base == "" {
+		if info, ok := providers.Lookup(tc.Provider); ok {
+			base = info.DefaultBaseURL
+		}
+	}
+	return results.Target{
+		Name:      tc.Name,
+		Provider:  tc.Provider,
+		Model:     tc.Model,
+		BaseURL:   base,
+		API:       tc.API,
+		Params:    string(params),
+		Simulated: simulated,
+	}
 }
 
 func suiteRecords(ss []*suites.Suite) []results.SuiteInfo {

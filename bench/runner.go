@@ -116,6 +116,8 @@ type Runner struct {
 	// NewLimiter builds a target's limiter from its rpm (default: a
 	// golang.org/x/time/rate limiter with burst 1).
 	NewLimiter func(rpm float64) Limiter
+	// JudgeProgress, if set, is called once per stored judge call, serially.
+	JudgeProgress func(JudgeEvent)
 }
 
 // warnSet collects distinct warnings from many goroutines.
