@@ -36,6 +36,9 @@ type Data struct {
 	// Level is the confidence level of every interval (DefaultLevel
 	// unless Options.Level said otherwise).
 	Level float64
+	// Judge is the judge model of suites with the judge scorer, when the
+	// source records one (see JudgeSource); nil otherwise.
+	Judge *JudgeSummary
 }
 
 // Options tune Build. The zero value is the default.
@@ -251,6 +254,10 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 	if err != nil {
 		return nil, fmt.Errorf("read suites of run %s: %w", runID, err)
 	}
+	judge, targets, err := readJudge(ctx, src, runID, targets)
+	if err != nil {
+		return nil, err
+	}
 	b := newBuilder(run, targets, infos)
 	for c, err := range src.Cases(ctx, runID) {
 		if err != nil {
@@ -270,7 +277,9 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 		}
 		b.addResult(&r)
 	}
-	return b.finish(level), nil
+	d := b.finish(level)
+	d.Judge = judge
+	return d, nil
 }
 
 // Outcome kinds of one call, as the statistics see it.

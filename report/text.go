@@ -35,6 +35,7 @@ func WriteText(w io.Writer, d *Data) error {
 		}
 		fmt.Fprintf(bw, "SIMULATED: %s answered from the local simulator; their figures are synthetic.\n", strings.Join(sims, ", "))
 	}
+	writeJudgeLine(bw, d)
 	if d.Level != 0 && d.Level != DefaultLevel {
 		fmt.Fprintf(bw, "intervals are %s confidence intervals (not 95%%).\n", levelText(d.Level))
 	}
