@@ -187,7 +187,11 @@ func writeJudgeLine(w io.Writer, d *Data) {
 	if j.Only {
 		role = "judges only"
 	}
-	fmt.Fprintf(w, "judge: %s, %s; %s; %d judge calls, %s", j.Name(), role, j.Modes(), j.N, judgeErrorsText(j.JudgeCalls))
+	name := j.Name()
+	if j.Target.Simulated {
+		name += " (simulated)"
+	}
+	fmt.Fprintf(w, "judge: %s, %s; %s; %d judge calls, %s", name, role, j.Modes(), j.N, judgeErrorsText(j.JudgeCalls))
 	fmt.Fprintf(w, ", p50 %s, tokens %d in / %d out\n", durText(j.Latency.P50), j.InputTokens, j.OutputTokens)
 }
 
