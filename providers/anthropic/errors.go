@@ -12,35 +12,35 @@ import (
 	"github.com/llmbench/llmbench/providers"
 )
 
-// APIError is an error as the Messages API sends it, in a non-2xx body or
+// apiError is an error as the Messages API sends it, in a non-2xx body or
 // an SSE "error" event: {"type":"error","error":{"type","message"},
 // "request_id"}.
-type APIError struct {
+type apiError struct {
 	Type    string
 	Message string
 }
 
-// parseError reads an error body; a zero APIError when it has none. A bare
+// parseError reads an error body; a zero apiError when it has none. A bare
 // {"error":{...}} (a proxy's) and {"error":"text"} are accepted too.
-func parseError(body []byte) APIError {
+func parseError(body []byte) apiError {
 	var top struct {
 		Error json.RawMessage `json:"error"`
 	}
 	if json.Unmarshal(body, &top) != nil || !hasValue(top.Error) {
-		return APIError{}
+		return apiError{}
 	}
 	var inner struct {
 		Type    any `json:"type"`
 		Message any `json:"message"`
 	}
 	if json.Unmarshal(top.Error, &inner) == nil {
-		return APIError{Type: text(inner.Type), Message: text(inner.Message)}
+		return apiError{Type: text(inner.Type), Message: text(inner.Message)}
 	}
 	var s string
 	if json.Unmarshal(top.Error, &s) == nil {
-		return APIError{Message: s}
+		return apiError{Message: s}
 	}
-	return APIError{}
+	return apiError{}
 }
 
 // text renders a decoded JSON scalar; "" for null, objects and lists.
@@ -104,7 +104,7 @@ var typeClass = map[string]providers.Class{
 // load balancer's body): 429 rate_limited, 401/403 auth, 402 quota, 408 and
 // 504 timeout, other 4xx bad_request, 5xx and 529 server, an error event
 // without a type server.
-func (c *Client) classify(status int, ae APIError, h http.Header) *providers.Error {
+func (c *Client) classify(status int, ae apiError, h http.Header) *providers.Error {
 	e := &providers.Error{Status: status, Code: ae.Type, Message: ae.Message}
 	if e.Message == "" && status != 0 {
 		e.Message = http.StatusText(status)
@@ -127,7 +127,7 @@ func (c *Client) classify(status int, ae APIError, h http.Header) *providers.Err
 	return e
 }
 
-func class(status int, ae APIError) providers.Class {
+func class(status int, ae apiError) providers.Class {
 	if ae.Type == "invalid_request_error" {
 		msg := strings.ToLower(ae.Message)
 		switch {
