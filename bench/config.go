@@ -281,14 +281,29 @@ func (t *TargetConfig) Credentials(getenv func(string) string) (providers.Config
 		keyEnv = info.KeyEnv
 	}
 	pc.APIKeyEnv = keyEnv
-	if t.AccessKeyEnv != "" || t.SecretKeyEnv != "" {
-		if t.AccessKeyEnv == "" || t.SecretKeyEnv == "" {
+	accessEnv, secretEnv := t.AccessKeyEnv, t.SecretKeyEnv
+	if accessEnv != "" || secretEnv != "" {
+		if accessEnv == "" || secretEnv == "" {
 			return pc, fmt.Errorf("target %q: set both access_key_env and secret_key_env", t.Name)
 		}
-		pc.APIKeyEnv = t.AccessKeyEnv + " and " + t.SecretKeyEnv
-		pc.AccessKey, pc.SecretKey = getenv(t.AccessKeyEnv), getenv(t.SecretKeyEnv)
+	} else if conv, ok := info.Pairs[t.API]; ok {
+		// The API signs with a key pair: read its conventional variables,
+		// falling back to the single key where the API also takes one.
+		accessEnv, secretEnv = conv.Access, conv.Secret
+		if conv.OrKey && t.APIKeyEnv == "" && (getenv(accessEnv) == "" || getenv(secretEnv) == "") && getenv(keyEnv) != "" {
+			pc.APIKey = getenv(keyEnv)
+			return pc, nil
+		}
+	}
+	if accessEnv != "" {
+		pc.APIKeyEnv = accessEnv + " and " + secretEnv
+		pc.AccessKey, pc.SecretKey = getenv(accessEnv), getenv(secretEnv)
 		if pc.AccessKey == "" || pc.SecretKey == "" {
-			return pc, fmt.Errorf("target %q: set %s and %s in the environment", t.Name, t.AccessKeyEnv, t.SecretKeyEnv)
+			msg := fmt.Sprintf("target %q: set %s and %s in the environment", t.Name, accessEnv, secretEnv)
+			if conv, ok := info.Pairs[t.API]; ok && conv.OrKey && t.AccessKeyEnv == "" {
+				msg += " (or " + keyEnv + ")"
+			}
+			return pc, errors.New(msg)
 		}
 		return pc, nil
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmbench/llmbench/providers"
-	_ "github.com/llmbench/llmbench/providers/openai"
+	_ "github.com/llmbench/llmbench/providers/all"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -167,5 +167,46 @@ func TestPrepareRejectsUnknownTargetSuite(t *testing.T) {
 	_, err = Prepare(c, func(string) string { return "" }, nil)
 	if err == nil || !strings.Contains(err.Error(), `"summarisaton" is not a suite of this config`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestConventionalKeyPairs: an API that signs with a key pair reads its
+// provider's conventional variables unless the target names others.
+func TestConventionalKeyPairs(t *testing.T) {
+	env := map[string]string{
+		"QIANFAN_AK": "ak", "QIANFAN_SK": "sk",
+		"TENCENTCLOUD_SECRET_ID": "id", "TENCENTCLOUD_SECRET_KEY": "key",
+		"SENSENOVA_API_KEY": "nova-key",
+	}
+	getenv := func(k string) string { return env[k] }
+	tests := []struct {
+		name                   string
+		tc                     TargetConfig
+		access, secret, apiKey string
+		wantErr                string
+	}{
+		{"qianfan v1 oauth pair", TargetConfig{Name: "e", Provider: "qianfan", API: "v1"}, "ak", "sk", "", ""},
+		{"qianfan v1-bce pair unset", TargetConfig{Name: "e", Provider: "qianfan", API: "v1-bce"}, "", "", "", "set QIANFAN_ACCESS_KEY and QIANFAN_SECRET_KEY"},
+		{"hunyuan native", TargetConfig{Name: "h", Provider: "hunyuan", API: "native"}, "id", "key", "", ""},
+		{"sensenova native falls back to the key", TargetConfig{Name: "s", Provider: "sensenova", API: "native"}, "", "", "nova-key", ""},
+		{"explicit pair wins", TargetConfig{Name: "h", Provider: "hunyuan", API: "native", AccessKeyEnv: "QIANFAN_AK", SecretKeyEnv: "QIANFAN_SK"}, "ak", "sk", "", ""},
+		{"v2 takes the single key", TargetConfig{Name: "e", Provider: "qianfan"}, "", "", "", "QIANFAN_API_KEY is not set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pc, err := tt.tc.Credentials(getenv)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pc.AccessKey != tt.access || pc.SecretKey != tt.secret || pc.APIKey != tt.apiKey {
+				t.Errorf("got access %q secret %q key %q", pc.AccessKey, pc.SecretKey, pc.APIKey)
+			}
+		})
 	}
 }

@@ -127,6 +127,18 @@ type Info struct {
 	KeyEnv string
 	// Simulated is true for the local simulator.
 	Simulated bool
+	// Pairs maps an api: value to the conventional key-pair variables of an
+	// API that signs with a key pair. A target that names no
+	// access_key_env/secret_key_env reads these.
+	Pairs map[string]PairEnv
+}
+
+// PairEnv names the conventional variables of a key pair.
+type PairEnv struct {
+	Access, Secret string
+	// OrKey is true when the API also accepts the single key (KeyEnv)
+	// instead of the pair.
+	OrKey bool
 }
 
 // Factory builds a Provider from a Config.

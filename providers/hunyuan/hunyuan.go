@@ -43,6 +43,9 @@ func init() {
 			"api native, Tencent Cloud API 3.0 ChatCompletions signed with TC3-HMAC-SHA256 by a SecretId + SecretKey pair",
 		DefaultBaseURL: DefaultBaseURL,
 		KeyEnv:         KeyEnv,
+		Pairs: map[string]providers.PairEnv{
+			APINative: {Access: SecretIDEnv, Secret: SecretKeyEnv},
+		},
 	}, New)
 }
 

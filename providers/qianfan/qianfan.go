@@ -54,6 +54,11 @@ func init() {
 			"api v1-bce the same, signed with an IAM Access Key + Secret Key pair",
 		DefaultBaseURL: DefaultBaseURL,
 		KeyEnv:         KeyEnv,
+		Pairs: map[string]providers.PairEnv{
+			APIV1:    {Access: AKEnv, Secret: SKEnv},
+			"native": {Access: AKEnv, Secret: SKEnv},
+			APIV1BCE: {Access: AccessKeyEnv, Secret: SecretKeyEnv},
+		},
 	}, New)
 }
 

@@ -39,6 +39,9 @@ func init() {
 			"api: native, the classic API, with an API key or an access key pair)",
 		DefaultBaseURL: DefaultBaseURL,
 		KeyEnv:         KeyEnv,
+		Pairs: map[string]providers.PairEnv{
+			"native": {Access: "SENSENOVA_ACCESS_KEY_ID", Secret: "SENSENOVA_SECRET_ACCESS_KEY", OrKey: true},
+		},
 	}, New)
 }
 
