@@ -111,10 +111,22 @@ type Config struct {
 	HTTPClient *http.Client
 	// MaxResponseBytes caps how much of a body is read (0: DefaultMaxResponseBytes).
 	MaxResponseBytes int64
+	// StallTimeout bounds the silence inside a response body: once the
+	// headers have arrived, an attempt that receives no byte for this long
+	// fails with class timeout and code StallCode, keeping any partial
+	// text (0: DefaultStallTimeout; negative: no stall detection). The
+	// wait for the headers is bounded by the attempt's own timeout.
+	StallTimeout time.Duration
 }
 
 // DefaultMaxResponseBytes caps a response body read into memory.
 const DefaultMaxResponseBytes = 16 << 20
+
+// DefaultStallTimeout is the stall limit of a Config that sets none.
+const DefaultStallTimeout = 30 * time.Second
+
+// StallCode is the Error.Code of a timeout caused by a stalled body.
+const StallCode = "stall"
 
 // Info describes a registered provider for `providers list` and the README.
 type Info struct {

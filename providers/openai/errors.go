@@ -105,13 +105,14 @@ func isRateLimit(e APIError) bool {
 	return strings.Contains(e.Code, "rate_limit") || strings.Contains(e.Type, "rate_limit")
 }
 
-// httpError reads and classifies a non-2xx response.
-func (c *Client) httpError(ctx context.Context, resp *http.Response) *providers.Error {
+// httpError reads and classifies a non-2xx response; raw is its body (or
+// the stall watchdog around it).
+func (c *Client) httpError(ctx context.Context, resp *http.Response, raw io.Reader) *providers.Error {
 	limit := c.maxBody
 	if limit > 1<<20 {
 		limit = 1 << 20 // an error body is for a message; no need for more
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	body, err := io.ReadAll(io.LimitReader(raw, limit))
 	if err != nil && ctx.Err() != nil {
 		e := contextError(ctx, err)
 		e.Status = resp.StatusCode
@@ -250,8 +251,13 @@ func (c *Client) authMessage(server string) string {
 	return fmt.Sprintf("%s; check %s", server, c.keyName())
 }
 
-// contextError classifies a failure caused by the call's context.
+// contextError classifies a failure caused by the call's context: a
+// stalled body (the watchdog's cause), the attempt's deadline, or a
+// cancellation from outside.
 func contextError(ctx context.Context, err error) *providers.Error {
+	if se, ok := stalled(ctx); ok {
+		return &providers.Error{Class: providers.Timeout, Code: providers.StallCode, Message: se.Error(), Err: err}
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return &providers.Error{Class: providers.Timeout, Message: "deadline exceeded", Err: err}
 	}

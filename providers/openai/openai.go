@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,6 +74,7 @@ type Client struct {
 	url     string
 	http    *http.Client
 	maxBody int64
+	stall   time.Duration // 0: no stall detection
 	keyEnv  string
 }
 
@@ -127,6 +129,7 @@ func NewWith(cfg providers.Config, opts Options) (*Client, error) {
 		url:     strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/"),
 		http:    hc,
 		maxBody: providers.MaxBody(cfg),
+		stall:   stallLimit(cfg),
 		keyEnv:  keyEnv,
 	}, nil
 }
@@ -167,6 +170,10 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	if perr != nil {
 		return nil, perr
 	}
+	// The attempt's own context lets the stall watchdog end it with a
+	// cause that says so.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
 		return nil, &providers.Error{Class: providers.BadRequest, Message: "build request: " + err.Error(), Err: err}
@@ -192,16 +199,22 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 		return nil, transportError(ctx, err)
 	}
 	defer hresp.Body.Close()
+	var raw io.Reader = hresp.Body
+	if c.stall > 0 {
+		wd := watch(hresp.Body, c.stall, cancel)
+		defer wd.stop()
+		raw = wd
+	}
 
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		return nil, c.httpError(ctx, hresp)
+		return nil, c.httpError(ctx, hresp, raw)
 	}
 	if hresp.ContentLength > c.maxBody {
 		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
 			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, c.maxBody)}
 	}
 	out := &providers.Response{RateLimit: providers.RateLimitHeaders(hresp.Header)}
-	body2 := providers.LimitBody(hresp.Body, c.maxBody)
+	body2 := providers.LimitBody(raw, c.maxBody)
 	if isStream(hresp.Header.Get("Content-Type"), req.Stream) {
 		perr = c.readStream(ctx, body2, start, out)
 	} else {
