@@ -78,7 +78,8 @@ func executeAndSummarise(ctx, abort context.Context, cfg *bench.Config, dbPath, 
 			fmt.Fprintf(stdout, "run %s\n", run.ID)
 			prog.start(run.ID, planned)
 		},
-		Progress: prog.event,
+		Progress:      prog.event,
+		JudgeProgress: prog.judgeEvent,
 	})
 	prog.finish()
 	if err != nil {
@@ -124,6 +125,9 @@ type progress struct {
 	failed int
 	last   time.Time
 	begin  time.Time
+
+	judgeFailed int
+	judgeLast   time.Time
 }
 
 func newProgress(w io.Writer) *progress {
@@ -166,6 +170,24 @@ func (p *progress) event(e bench.Event) {
 	if e.Done == e.Total || time.Since(p.last) >= 2*time.Second {
 		p.last = time.Now()
 		fmt.Fprintf(p.w, "progress: %d/%d calls done, %d failed, %s elapsed\n", e.Done, e.Total, p.failed, time.Since(p.begin).Round(time.Second))
+	}
+}
+
+// judgeEvent reports the judge phase, which follows the answering calls:
+// a plain line every 2 s and at the end (the calls bar is full by then).
+func (p *progress) judgeEvent(e bench.JudgeEvent) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if e.Call != nil && !e.Call.OK() {
+		p.judgeFailed++
+	}
+	if e.Done == e.Total || time.Since(p.judgeLast) >= 2*time.Second {
+		p.judgeLast = time.Now()
+		prefix := ""
+		if p.bar != nil {
+			prefix = "\n"
+		}
+		fmt.Fprintf(p.w, "%sjudging: %d/%d judge calls done, %d failed\n", prefix, e.Done, e.Total, p.judgeFailed)
 	}
 }
 
