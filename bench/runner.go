@@ -28,6 +28,9 @@ type Target struct {
 	Concurrency int
 	// RPM caps requests per minute across every suite of the run (0: none).
 	RPM float64
+	// TPM caps tokens per minute (prompt and answer) across every suite of
+	// the run (0: none).
+	TPM float64
 	// Timeout bounds one attempt (0: DefaultTimeout).
 	Timeout time.Duration
 	// MaxAttempts bounds the attempts per call, retries included (0: DefaultMaxAttempts).
@@ -113,8 +116,9 @@ type Runner struct {
 	// attempts (defaults 500ms and 30s); a provider's delay hint overrides it,
 	// up to MaxRetryAfter (default 60s).
 	BackoffBase, BackoffMax, MaxRetryAfter time.Duration
-	// NewLimiter builds a target's limiter from its rpm (default: a
-	// golang.org/x/time/rate limiter with burst 1).
+	// NewLimiter, if set, builds the limiter of a target with an rpm
+	// instead of the default, a TargetLimiter (exact rpm and tpm,
+	// concurrency, adaptive backoff on 429s), which every target gets.
 	NewLimiter func(rpm float64) Limiter
 	// JudgeProgress, if set, is called once per stored judge call, serially.
 	JudgeProgress func(JudgeEvent)
@@ -237,14 +241,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 		t := &plan.Targets[ti]
 		jobs := make(chan job)
 		stopped := &stoppedBy[ti]
-		var lim Limiter
-		if t.RPM > 0 {
-			if r.NewLimiter != nil {
-				lim = r.NewLimiter(t.RPM)
-			} else {
-				lim = rate.NewLimiter(rate.Limit(t.RPM/60), 1)
-			}
-		}
+		lim := r.limiter(t)
 		// Producer: walks the plan in case order for this target.
 		wg.Add(1)
 		go func() {
@@ -323,6 +320,15 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 		}
 	}
 	return out, err
+}
+
+// limiter is a target's limiter: NewLimiter's for a target with an rpm
+// when set, else a TargetLimiter for its rpm, tpm and concurrency.
+func (r *Runner) limiter(t *Target) Limiter {
+	if r.NewLimiter != nil && t.RPM > 0 {
+		return r.NewLimiter(t.RPM)
+	}
+	return NewTargetLimiter(Limits{RPM: t.RPM, TPM: t.TPM, Concurrency: max(t.Concurrency, 1)})
 }
 
 // call makes one planned call with retries. It returns nil, nil when the
@@ -415,11 +421,19 @@ func (r *Runner) attempt(ctx, abort context.Context, t *Target, lim Limiter, req
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	adm, _ := lim.(Admitter)
 	var firstSend time.Time
 	for n := 1; ; n++ {
+		var permit Permit
 		if lim != nil {
 			w := time.Now()
-			if err := lim.Wait(ctx); err != nil {
+			var err error
+			if adm != nil {
+				permit, err = adm.Admit(ctx, req)
+			} else {
+				err = lim.Wait(ctx)
+			}
+			if err != nil {
 				return a, false
 			}
 			a.Wait += time.Since(w)
@@ -434,6 +448,9 @@ func (r *Runner) attempt(ctx, abort context.Context, t *Target, lim Limiter, req
 		resp, err := t.Provider.Complete(callCtx, req)
 		elapsed := time.Since(start)
 		cancel()
+		if permit != nil {
+			permit.Done(resp, providers.Classify(err))
+		}
 		a.Attempts = n
 		a.Started = start.UTC()
 		a.RetryTime = start.Sub(firstSend)

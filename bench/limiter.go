@@ -1,0 +1,425 @@
+package bench
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/llmbench/llmbench/providers"
+)
+
+// Admitter is an optional Limiter that sees every attempt: the request
+// before it is sent, to charge its estimated tokens, and through the
+// returned Permit how it ended, to correct the charge by the reported usage
+// and to back off when the provider answers 429. The runner finds it with
+// a type assertion. Admit is called from many goroutines at once.
+type Admitter interface {
+	Limiter
+	// Admit blocks until req may be sent or ctx is done (then it returns
+	// ctx's error and no Permit).
+	Admit(ctx context.Context, req *providers.Request) (Permit, error)
+}
+
+// Permit is one admitted attempt. Done must be called exactly once, when
+// the attempt has ended, with its response or its classified error (a
+// canceled attempt included).
+type Permit interface {
+	Done(resp *providers.Response, err *providers.Error)
+}
+
+// Limits are one target's limits, shared by every suite of a run.
+type Limits struct {
+	// RPM caps requests per minute (0: none).
+	RPM float64
+	// TPM caps tokens per minute, prompt and answer together, as providers
+	// count them (0: none).
+	TPM float64
+	// Concurrency caps attempts in flight (0: no cap here). The runner's
+	// workers already bound it; the limiter lowers it while backing off.
+	Concurrency int
+	// MinFactor is the least share of its limits a target is slowed to by
+	// 429s (default 1/16).
+	MinFactor float64
+	// Recovery is how long a target slowed to nothing would take to get
+	// back to its full limits (default 60s): recovery is linear in time,
+	// so a halved rate is whole again after Recovery/2 without a 429.
+	Recovery time.Duration
+	// MaxPause caps how long a provider's delay hint pauses the target
+	// (default 60s).
+	MaxPause time.Duration
+}
+
+// Limiter defaults.
+const (
+	DefaultMinFactor = 1.0 / 16
+	DefaultRecovery  = 60 * time.Second
+	DefaultMaxPause  = 60 * time.Second
+)
+
+// paceGuard widens the spacing between calls by 0.5%: over a second of
+// calls that leaves 5 ms for the network and the scheduler to bunch
+// arrivals at the provider before one more call could land in its
+// 1-second window.
+const paceGuard = 1.005
+
+// TargetLimiter paces one target exactly and adapts to its 429s.
+//
+// Requests: calls are spaced evenly, at least 60s/RPM (×1.005, see
+// paceGuard) apart, measured between the instants the limiter releases
+// them, never between planned slots. So any window of length T holds at
+// most ⌈T·RPM/60s⌉ calls: 10 in any second and 600 in any minute at 600
+// rpm. Releases are serialised (one goroutine at a time waits for the next
+// slot, the others queue behind it in arrival order), so what a 429 or a
+// usage correction changes applies to the very next call.
+//
+// Tokens: each call is charged an estimate before it is sent (its prompt
+// by EstimateTokens, scaled by the ratio of reported to estimated prompt
+// tokens so far, plus the mean reported answer length) and the next call
+// waits until the charge has drained at TPM/60s tokens per second. When
+// the answer reports its usage the charge is corrected by the difference.
+// Any window of length T then holds at most T·TPM/60s tokens plus one call's.
+//
+// Backing off: a rate_limited outcome halves the target's rate, token rate
+// and concurrency (once per round: a 429 to a call sent before the last
+// halving does not halve again), down to MinFactor of the limits, and
+// pauses every call to the target for the provider's delay hint. The
+// limits then recover linearly in time (see Limits.Recovery).
+//
+// A TargetLimiter is safe for concurrent use. The time a call spends in
+// Admit or Wait is the caller's wait, never its latency.
+type TargetLimiter struct {
+	lim      Limits
+	interval time.Duration // spacing at full rate (0: no rpm)
+	tokRate  float64       // tokens per second at full rate (0: no tpm)
+
+	// turn is held by the one goroutine waiting for the next release.
+	turn chan struct{}
+
+	mu          sync.Mutex
+	factor      float64   // share of the limits in force at factorAt
+	factorAt    time.Time // recovery runs from here
+	shrunkAt    time.Time // the last halving
+	pausedUntil time.Time
+	last        time.Time // the last release
+	tokFree     time.Time // when the token charges so far have drained
+	inflight    int
+	changed     chan struct{} // closed (and replaced) when inflight drops
+	inRatio     float64       // reported / estimated prompt tokens (EWMA)
+	outMean     float64       // reported answer tokens (EWMA; 0 before any)
+	seenUsage   bool
+}
+
+var (
+	_ Admitter = (*TargetLimiter)(nil)
+	_ Permit   = (*permit)(nil)
+)
+
+// NewTargetLimiter returns a limiter for l.
+func NewTargetLimiter(l Limits) *TargetLimiter {
+	if l.MinFactor <= 0 || l.MinFactor > 1 {
+		l.MinFactor = DefaultMinFactor
+	}
+	if l.Recovery <= 0 {
+		l.Recovery = DefaultRecovery
+	}
+	if l.MaxPause <= 0 {
+		l.MaxPause = DefaultMaxPause
+	}
+	t := &TargetLimiter{
+		lim:     l,
+		turn:    make(chan struct{}, 1),
+		factor:  1,
+		changed: make(chan struct{}),
+		inRatio: 1,
+	}
+	if l.RPM > 0 {
+		t.interval = time.Duration(float64(time.Minute) / l.RPM * paceGuard)
+	}
+	if l.TPM > 0 {
+		t.tokRate = l.TPM / 60 / paceGuard
+	}
+	return t
+}
+
+// Wait blocks until a call without a token estimate may start (the
+// Limiter method); it takes no concurrency slot and reports no outcome.
+func (t *TargetLimiter) Wait(ctx context.Context) error {
+	_, err := t.pace(ctx, 0)
+	return err
+}
+
+// Admit blocks until req may be sent: a concurrency slot is free, the
+// target is not paused, and the request and token rates allow it.
+func (t *TargetLimiter) Admit(ctx context.Context, req *providers.Request) (Permit, error) {
+	if err := t.acquire(ctx); err != nil {
+		return nil, err
+	}
+	var est, cost float64
+	if t.tokRate > 0 && req != nil {
+		est, cost = t.charge(req)
+	}
+	at, err := t.pace(ctx, cost)
+	if err != nil {
+		t.release()
+		return nil, err
+	}
+	return &permit{t: t, at: at, est: est, cost: cost}, nil
+}
+
+// Factor is the share of its limits the target runs at now: 1, or less
+// while it recovers from 429s.
+func (t *TargetLimiter) Factor() float64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.factorLocked(time.Now())
+}
+
+func (t *TargetLimiter) factorLocked(now time.Time) float64 {
+	if t.factor >= 1 || now.Before(t.factorAt) {
+		return t.factor
+	}
+	f := t.factor + float64(now.Sub(t.factorAt))/float64(t.lim.Recovery)
+	return min(f, 1)
+}
+
+// acquire takes a concurrency slot, waiting while the slots in force (the
+// limit times the factor, at least one) are taken.
+func (t *TargetLimiter) acquire(ctx context.Context) error {
+	for {
+		t.mu.Lock()
+		capacity := math.MaxInt
+		if t.lim.Concurrency > 0 {
+			capacity = max(1, int(float64(t.lim.Concurrency)*t.factorLocked(time.Now())))
+		}
+		if t.inflight < capacity {
+			t.inflight++
+			t.mu.Unlock()
+			return nil
+		}
+		ch := t.changed
+		t.mu.Unlock()
+		// A recovering factor raises the capacity without a release:
+		// look again now and then.
+		timer := time.NewTimer(t.lim.Recovery / 100)
+		select {
+		case <-ch:
+			timer.Stop()
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		}
+	}
+}
+
+func (t *TargetLimiter) release() {
+	t.mu.Lock()
+	t.inflight--
+	close(t.changed)
+	t.changed = make(chan struct{})
+	t.mu.Unlock()
+}
+
+// pace waits for the next release and returns its instant. cost is the
+// call's token charge (0 without a tpm).
+func (t *TargetLimiter) pace(ctx context.Context, cost float64) (time.Time, error) {
+	if t.interval == 0 && t.tokRate == 0 {
+		// Only a pause can hold the call: no turn needed unless paused.
+		t.mu.Lock()
+		now := time.Now()
+		paused := now.Before(t.pausedUntil)
+		t.mu.Unlock()
+		if !paused {
+			return now, nil
+		}
+	}
+	select {
+	case t.turn <- struct{}{}:
+	case <-ctx.Done():
+		return time.Time{}, ctx.Err()
+	}
+	defer func() { <-t.turn }()
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		t.mu.Lock()
+		now := time.Now()
+		due := t.dueLocked(now)
+		if !due.After(now) {
+			t.last = now
+			if t.tokRate > 0 {
+				t.tokFree = now.Add(t.tokDuration(cost, t.factorLocked(now)))
+			}
+			t.mu.Unlock()
+			return now, nil
+		}
+		t.mu.Unlock()
+		// Sleep until due, then look again: a 429 meanwhile may have moved
+		// it later.
+		if timer == nil {
+			timer = time.NewTimer(due.Sub(now))
+		} else {
+			timer.Reset(due.Sub(now))
+		}
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			return time.Time{}, ctx.Err()
+		}
+	}
+}
+
+// dueLocked is the earliest instant the next call may be released.
+func (t *TargetLimiter) dueLocked(now time.Time) time.Time {
+	due := t.pausedUntil
+	f := t.factorLocked(now)
+	if t.interval > 0 && !t.last.IsZero() {
+		if d := t.last.Add(time.Duration(float64(t.interval) / f)); d.After(due) {
+			due = d
+		}
+	}
+	if t.tokRate > 0 && t.tokFree.After(due) {
+		due = t.tokFree
+	}
+	return due
+}
+
+// tokDuration is how long n tokens take to drain at factor f.
+func (t *TargetLimiter) tokDuration(n, f float64) time.Duration {
+	return time.Duration(n / (t.tokRate * f) * float64(time.Second))
+}
+
+// charge estimates req's tokens: est is the raw prompt estimate, cost what
+// is charged (the prompt corrected by the usage seen so far, plus the
+// expected answer).
+func (t *TargetLimiter) charge(req *providers.Request) (est, cost float64) {
+	est = float64(EstimateTokens(req))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := t.outMean
+	if !t.seenUsage {
+		out = defaultAnswerTokens
+		if req.Params.MaxTokens != nil && *req.Params.MaxTokens > 0 {
+			out = min(out, float64(*req.Params.MaxTokens))
+		}
+	}
+	return est, est*t.inRatio + out
+}
+
+// defaultAnswerTokens is the answer length charged before any usage is
+// reported.
+const defaultAnswerTokens = 256
+
+// usageWeight is the weight of the newest call in the usage averages.
+const usageWeight = 0.2
+
+type permit struct {
+	t         *TargetLimiter
+	at        time.Time
+	est, cost float64
+	once      sync.Once
+}
+
+// Done records how the attempt ended and frees its concurrency slot.
+func (p *permit) Done(resp *providers.Response, err *providers.Error) {
+	p.once.Do(func() {
+		p.t.done(p, resp, err)
+		p.t.release()
+	})
+}
+
+func (t *TargetLimiter) done(p *permit, resp *providers.Response, err *providers.Error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := time.Now()
+	f := t.factorLocked(now)
+	if t.tokRate > 0 && p.cost > 0 {
+		used := 0.0
+		switch {
+		case resp != nil && resp.Usage.InputTokens+resp.Usage.OutputTokens > 0:
+			u := resp.Usage
+			used = float64(u.InputTokens + u.OutputTokens)
+			if u.InputTokens > 0 && p.est > 0 {
+				t.inRatio = blend(t.inRatio, float64(u.InputTokens)/p.est, t.seenUsage)
+			}
+			t.outMean = blend(t.outMean, float64(u.OutputTokens), t.seenUsage)
+			t.seenUsage = true
+		case err != nil && (err.Class == providers.RateLimited || err.Class == providers.BadRequest || err.Class == providers.Auth || err.Class == providers.Quota):
+			// Refused before any generation: providers charge nothing.
+		default:
+			used = p.cost // no usage reported: keep the estimate
+		}
+		t.tokFree = t.tokFree.Add(t.tokDuration(used-p.cost, f))
+	}
+	if err == nil || err.Class != providers.RateLimited {
+		return
+	}
+	if p.at.After(t.shrunkAt) {
+		t.factor = max(t.lim.MinFactor, f/2)
+		t.shrunkAt = now
+		t.factorAt = now
+	}
+	if err.RetryAfter > 0 {
+		if until := now.Add(min(err.RetryAfter, t.lim.MaxPause)); until.After(t.pausedUntil) {
+			t.pausedUntil = until
+		}
+	}
+	if t.pausedUntil.After(t.factorAt) {
+		t.factorAt = t.pausedUntil // recovery starts when the pause ends
+	}
+}
+
+func blend(old, v float64, seen bool) float64 {
+	if !seen {
+		return v
+	}
+	return old + usageWeight*(v-old)
+}
+
+// EstimateTokens estimates a request's prompt tokens without a model's
+// tokenizer: each CJK character (Han, kana, Hangul) is one token, other
+// text one token per four bytes of each word (at least one per word),
+// each message adds 4 tokens of framing and each image 85 (OpenAI's
+// low-detail charge). It is the limiter's first guess; the TargetLimiter
+// corrects it by the usage providers report.
+func EstimateTokens(req *providers.Request) int {
+	n := 0
+	for _, m := range req.Messages {
+		n += 4 + textTokens(m.Text) + 85*len(m.Images)
+	}
+	return n
+}
+
+func textTokens(s string) int {
+	n, word := 0, 0
+	flush := func() {
+		if word > 0 {
+			n += (word + 3) / 4
+			word = 0
+		}
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r < utf8.RuneSelf && (r == ' ' || r == '\n' || r == '\t' || r == '\r'):
+			flush()
+		case r >= utf8.RuneSelf && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+			flush()
+			n++
+		case r >= utf8.RuneSelf && unicode.IsSpace(r):
+			flush()
+		default:
+			word += size
+		}
+	}
+	flush()
+	return n
+}

@@ -1,0 +1,437 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/suites"
+)
+
+// maxInWindow is the most instants of the sorted list in any half-open
+// window [t, t+w).
+func maxInWindow(ts []time.Time, w time.Duration) int {
+	best, j := 0, 0
+	for i := range ts {
+		for j < len(ts) && ts[j].Sub(ts[i]) < w {
+			j++
+		}
+		best = max(best, j-i)
+	}
+	return best
+}
+
+// sumInWindow is the largest sum of weights of instants in any window
+// [t, t+w); ts is sorted and ws parallel to it.
+func sumInWindow(ts []time.Time, ws []int, w time.Duration) int {
+	best, sum, j := 0, 0, 0
+	for i := range ts {
+		for j < len(ts) && ts[j].Sub(ts[i]) < w {
+			sum += ws[j]
+			j++
+		}
+		best = max(best, sum)
+		sum -= ws[i]
+	}
+	return best
+}
+
+// releases drives lim with workers goroutines until n calls were released,
+// each holding its permit for hold, and returns the release instants.
+func releases(t *testing.T, lim *TargetLimiter, workers, n int, hold time.Duration) []time.Time {
+	t.Helper()
+	var (
+		mu  sync.Mutex
+		got []time.Time
+		wg  sync.WaitGroup
+	)
+	req := &providers.Request{Messages: []providers.Message{{Role: "user", Text: "hello"}}}
+	for range workers {
+		wg.Go(func() {
+			for {
+				p, err := lim.Admit(context.Background(), req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				done := len(got) >= n
+				if !done {
+					got = append(got, time.Now())
+				}
+				mu.Unlock()
+				time.Sleep(hold)
+				p.Done(&providers.Response{}, nil)
+				if done {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	slices.SortFunc(got, time.Time.Compare)
+	return got
+}
+
+func TestTargetLimiterRPMExact(t *testing.T) {
+	tests := []struct {
+		name       string
+		rpm        float64
+		workers, n int
+		perSecond  int // the most calls any 1-second window may hold
+	}{
+		{name: "600 rpm", rpm: 600, workers: 64, n: 1500, perSecond: 10},
+		{name: "90 rpm", rpm: 90, workers: 8, n: 200, perSecond: 2},
+		{name: "30 rpm", rpm: 30, workers: 4, n: 70, perSecond: 1},
+		{name: "6000 rpm", rpm: 6000, workers: 256, n: 12000, perSecond: 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				lim := NewTargetLimiter(Limits{RPM: tt.rpm, Concurrency: tt.workers})
+				ts := releases(t, lim, tt.workers, tt.n, 30*time.Millisecond)
+				if got := maxInWindow(ts, time.Second); got > tt.perSecond {
+					t.Errorf("%d calls in one 1-second window, limit %d", got, tt.perSecond)
+				}
+				if got, limit := maxInWindow(ts, time.Minute), int(tt.rpm); got > limit {
+					t.Errorf("%d calls in one minute, limit %d", got, limit)
+				}
+				span := ts[len(ts)-1].Sub(ts[0])
+				achieved := float64(len(ts)-1) / span.Minutes()
+				if achieved < 0.98*tt.rpm || achieved > tt.rpm {
+					t.Errorf("achieved %.1f rpm, want within [98%%, 100%%] of %v", achieved, tt.rpm)
+				}
+			})
+		})
+	}
+}
+
+func TestTargetLimiterTPM(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const tpm = 6000 // 100 tokens/s
+		lim := NewTargetLimiter(Limits{TPM: tpm, Concurrency: 4})
+		req := &providers.Request{Messages: []providers.Message{{Role: "user", Text: "one two three four five six seven eight"}}}
+		est := EstimateTokens(req)
+		var (
+			mu   sync.Mutex
+			ts   []time.Time
+			used []int
+			wg   sync.WaitGroup
+		)
+		// The provider counts twice the estimated prompt and answers in 20
+		// tokens: the limiter must learn both from the reported usage.
+		usage := providers.Usage{InputTokens: 2 * est, OutputTokens: 20}
+		for range 4 {
+			wg.Go(func() {
+				for {
+					p, err := lim.Admit(context.Background(), req)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					stop := len(ts) >= 400
+					if !stop {
+						ts = append(ts, time.Now())
+						used = append(used, usage.InputTokens+usage.OutputTokens)
+					}
+					mu.Unlock()
+					time.Sleep(200 * time.Millisecond)
+					p.Done(&providers.Response{Usage: usage}, nil)
+					if stop {
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		per := usage.InputTokens + usage.OutputTokens
+		// Calls in flight were charged before their usage was known: allow
+		// the four in flight besides the window's own budget.
+		if got := sumInWindow(ts, used, time.Minute); got > tpm+4*per {
+			t.Errorf("%d tokens in one minute, limit %d (+%d for calls in flight)", got, tpm, 4*per)
+		}
+		if got := sumInWindow(ts, used, time.Second); got > tpm/60+4*per {
+			t.Errorf("%d tokens in one second, limit %d (+%d for calls in flight)", got, tpm/60, 4*per)
+		}
+		span := ts[len(ts)-1].Sub(ts[0])
+		rate := float64(per*(len(ts)-1)) / span.Minutes()
+		if rate < 0.95*tpm {
+			t.Errorf("achieved %.0f tokens/min, want ≥ 95%% of %d", rate, tpm)
+		}
+	})
+}
+
+// TestTargetLimiterCorrectsCharge checks that the reported usage, not the
+// estimate, decides when the next call may go.
+func TestTargetLimiterCorrectsCharge(t *testing.T) {
+	tests := []struct {
+		name      string
+		usage     providers.Usage
+		err       *providers.Error
+		wantDrain int // tokens the first call is finally charged
+	}{
+		{name: "more than estimated", usage: providers.Usage{InputTokens: 400, OutputTokens: 800}, wantDrain: 1200},
+		{name: "less than estimated", usage: providers.Usage{InputTokens: 10, OutputTokens: 5}, wantDrain: 15},
+		{name: "refused with 400", err: &providers.Error{Class: providers.BadRequest, Status: 400}, wantDrain: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				const tpm = 6000 // 100 tokens/s
+				lim := NewTargetLimiter(Limits{TPM: tpm, Concurrency: 1})
+				req := &providers.Request{Messages: []providers.Message{{Role: "user", Text: "hello there"}}}
+				start := time.Now()
+				p, err := lim.Admit(context.Background(), req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var resp *providers.Response
+				if tt.err == nil {
+					resp = &providers.Response{Usage: tt.usage}
+				}
+				p.Done(resp, tt.err)
+				// The next call is charged nothing: a plain Wait.
+				if err := lim.Wait(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				want := time.Duration(float64(tt.wantDrain) / (tpm / 60.0) * paceGuard * float64(time.Second))
+				if got := time.Since(start); got < want-time.Millisecond || got > want+time.Millisecond {
+					t.Errorf("next call after %v, want %v (%d tokens at %d/min)", got, want, tt.wantDrain, tpm)
+				}
+			})
+		})
+	}
+}
+
+func TestTargetLimiterBacksOffOn429(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lim := NewTargetLimiter(Limits{RPM: 600, Concurrency: 8, Recovery: 20 * time.Second})
+		req := &providers.Request{}
+		// Four calls in flight together; all four get a 429.
+		var ps []Permit
+		for range 4 {
+			p, err := lim.Admit(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps = append(ps, p)
+		}
+		hit := time.Now()
+		for _, p := range ps {
+			p.Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429, RetryAfter: 3 * time.Second})
+		}
+		if got := lim.Factor(); got != 0.5 {
+			t.Fatalf("factor after one round of 429s = %v, want 0.5 (halved once, not once per call)", got)
+		}
+		// The delay hint pauses the whole target.
+		p, err := lim.Admit(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waited := time.Since(hit); waited < 3*time.Second {
+			t.Errorf("next call after %v, want ≥ the 3s hint", waited)
+		}
+		start := time.Now()
+		p.Done(&providers.Response{}, nil)
+		// At half rate the spacing doubles.
+		p, _ = lim.Admit(context.Background(), req)
+		if got, want := time.Since(start), 200*time.Millisecond; got < want {
+			t.Errorf("spacing at half rate %v, want ≥ %v", got, want)
+		}
+		// A 429 to a call sent after the halving halves again.
+		p.Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429})
+		if got := lim.Factor(); got < 0.24 || got > 0.26 {
+			t.Errorf("factor after a second round = %v, want ≈0.25", got)
+		}
+		// Recovery is linear: from 0.25 to 1 takes 0.75 × 20s.
+		time.Sleep(7500 * time.Millisecond)
+		if got := lim.Factor(); got < 0.6 || got > 0.65 {
+			t.Errorf("factor half-way through recovery = %v, want ≈0.625", got)
+		}
+		time.Sleep(10 * time.Second)
+		if got := lim.Factor(); got != 1 {
+			t.Errorf("factor after recovery = %v, want 1", got)
+		}
+	})
+}
+
+func TestTargetLimiterShrinksConcurrency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lim := NewTargetLimiter(Limits{Concurrency: 8, Recovery: time.Hour})
+		var ps []Permit
+		for range 8 {
+			p, err := lim.Admit(context.Background(), &providers.Request{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps = append(ps, p)
+		}
+		ps[0].Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429})
+		// Capacity is now 4 with 7 in flight: a new call waits until only
+		// 3 are left.
+		admitted := make(chan Permit)
+		go func() {
+			p, err := lim.Admit(context.Background(), &providers.Request{})
+			if err != nil {
+				t.Error(err)
+			}
+			admitted <- p
+		}()
+		for i := 1; i <= 4; i++ {
+			synctest.Wait()
+			select {
+			case <-admitted:
+				t.Fatalf("admitted with %d in flight; capacity is 4", 8-i)
+			default:
+			}
+			ps[i].Done(&providers.Response{}, nil)
+		}
+		synctest.Wait()
+		select {
+		case p := <-admitted:
+			p.Done(&providers.Response{}, nil)
+		default:
+			t.Fatal("not admitted with 3 in flight")
+		}
+		for _, p := range ps[5:] {
+			p.Done(&providers.Response{}, nil)
+		}
+	})
+}
+
+func TestTargetLimiterCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lim := NewTargetLimiter(Limits{RPM: 60, Concurrency: 1})
+		p, err := lim.Admit(context.Background(), &providers.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		// Waiting for the only slot: canceled.
+		if _, err := lim.Admit(ctx, &providers.Request{}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Admit with a busy slot: %v, want the deadline", err)
+		}
+		p.Done(&providers.Response{}, nil)
+		// Waiting for the next 1-second slot: canceled, and the slot it
+		// held is given back.
+		ctx2, cancel2 := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel2()
+		if _, err := lim.Admit(ctx2, &providers.Request{}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Admit before the slot: %v, want the deadline", err)
+		}
+		p, err = lim.Admit(context.Background(), &providers.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Done(&providers.Response{}, nil)
+	})
+}
+
+func TestEstimateTokens(t *testing.T) {
+	msg := func(text string, images int) providers.Message {
+		return providers.Message{Role: "user", Text: text, Images: make([]providers.Image, images)}
+	}
+	tests := []struct {
+		name string
+		msgs []providers.Message
+		want int
+	}{
+		{name: "empty", msgs: nil, want: 0},
+		{name: "short words", msgs: []providers.Message{msg("what is 2+2?", 0)}, want: 4 + 1 + 1 + 1},
+		{name: "long word", msgs: []providers.Message{msg("internationalisation", 0)}, want: 4 + 5},
+		{name: "chinese", msgs: []providers.Message{msg("今天天气很好", 0)}, want: 4 + 6},
+		{name: "mixed", msgs: []providers.Message{msg("答案是 42。", 0)}, want: 4 + 3 + 1 + 1},
+		{name: "image and system", msgs: []providers.Message{{Role: "system", Text: "be brief"}, msg("describe", 1)}, want: 4 + 2 + 1 + 4 + 2 + 85},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := EstimateTokens(&providers.Request{Messages: tt.msgs}); got != tt.want {
+				t.Errorf("EstimateTokens = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunHonoursDelayHint checks the runner end to end: after a 429 with a
+// 2s hint, no call of the target starts until the hint has passed, and the
+// limiter's wait is kept out of latency.
+func TestRunHonoursDelayHint(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := testSuite(t, 40)
+		var (
+			mu     sync.Mutex
+			starts []time.Time
+			hitAt  time.Time
+		)
+		p := &fakeProvider{answer: rightAnswer, delay: 50 * time.Millisecond, fail: func(prompt string, n int) error {
+			mu.Lock()
+			defer mu.Unlock()
+			starts = append(starts, time.Now())
+			if prompt == "what is 10+10?" && n == 1 {
+				hitAt = time.Now()
+				return &providers.Error{Class: providers.RateLimited, Status: 429, RetryAfter: 2 * time.Second}
+			}
+			return nil
+		}}
+		sink := &memSink{}
+		out, err := (&Runner{Sink: sink}).Run(context.Background(), &Plan{RunID: "r", Suites: []*suites.Suite{s},
+			Targets: []Target{{Name: "a", Provider: p, Concurrency: 4}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Stored != 40 || out.Failed != 0 {
+			t.Fatalf("outcome %+v", out)
+		}
+		// fail runs after the provider's delay: a call started at s-50ms.
+		var inHint []time.Duration
+		for _, st := range starts {
+			if d := st.Sub(hitAt); d > 0 && d < 2*time.Second {
+				inHint = append(inHint, d)
+			}
+		}
+		// Calls already in flight when the 429 came back may finish; none
+		// may start: the first call after the 429 starts ≥ 2s later.
+		if len(inHint) > 3 {
+			t.Errorf("%d calls inside the 2s hint after the 429: %v", len(inHint), inHint)
+		}
+		var maxWait time.Duration
+		for _, r := range sink.got {
+			if r.Latency != 50*time.Millisecond {
+				t.Errorf("latency %v, want the provider's 50ms (limiter wait must not count)", r.Latency)
+			}
+			maxWait = max(maxWait, r.Wait)
+		}
+		if maxWait < 1900*time.Millisecond {
+			t.Errorf("longest limiter wait %v, want ≈2s (the pause)", maxWait)
+		}
+	})
+}
+
+func TestMaxInWindow(t *testing.T) {
+	base := time.Unix(0, 0)
+	at := func(ms ...int) []time.Time {
+		var out []time.Time
+		for _, m := range ms {
+			out = append(out, base.Add(time.Duration(m)*time.Millisecond))
+		}
+		return out
+	}
+	got := []int{
+		maxInWindow(at(0, 100, 999, 1000, 1500), time.Second),
+		maxInWindow(nil, time.Second),
+		sumInWindow(at(0, 500, 1000), []int{3, 4, 5}, time.Second),
+	}
+	if diff := cmp.Diff([]int{3, 0, 9}, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
