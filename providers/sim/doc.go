@@ -22,6 +22,12 @@
 //   - a rate-limit (429) or server error (500/503) depends on the attempt
 //     number as well, counted per (model, key) by the server, so a retry can
 //     succeed;
+//   - faults in the body of a 200 answer (connection reset, truncation,
+//     invalid JSON, oversized body) share the attempt's draw with the 429
+//     and 5xx, so at most one strikes an attempt; a slow first byte and a
+//     stall halfway through the body have draws of their own. They are
+//     documented on Model; Storm switches them all on, NoFaults off, and
+//     WithFaults applies either by name (`llmbench sim --faults storm`);
 //   - latency: the first token after TTFT ± TTFTJitter, then TokensPerSec.
 //
 // Token counts are an approximation, documented at countTokens: one token

@@ -1,6 +1,10 @@
 package sim
 
-import "time"
+import (
+	"time"
+
+	"github.com/llmbench/llmbench/providers"
+)
 
 // Model is one simulated model.
 type Model struct {
@@ -19,13 +23,52 @@ type Model struct {
 	RateLimitRate, ServerErrorRate, RefusalRate float64
 	// RetryAfter is the delay hint sent with a 429 (200 ms when 0).
 	RetryAfter time.Duration
+
+	// Faults in the body of a 200 answer, each a per-attempt probability.
+	// They share one draw with RateLimitRate and ServerErrorRate, so at
+	// most one of the six strikes an attempt (taken in that order; rates
+	// summing past 1 leave the later ones less). A stream is broken halfway
+	// through its deltas, a whole answer halfway through its bytes:
+	//
+	//   - ResetRate: the connection is reset (TCP RST), before any byte of
+	//     a whole answer, mid-stream for a stream;
+	//   - TruncateRate: the body ends early: a stream in the middle of an
+	//     event and without [DONE], a whole answer short of its
+	//     Content-Length;
+	//   - InvalidJSONRate: the answer (for a stream, one chunk) is not
+	//     valid JSON (a NaN, as Python servers send);
+	//   - OversizeRate: the answer carries OversizeBytes of text (a whole
+	//     answer declares it in Content-Length).
+	ResetRate, TruncateRate, InvalidJSONRate, OversizeRate float64
+	// OversizeBytes is the size of an oversized answer
+	// (DefaultOversizeBytes when 0: past the adapters' default limit).
+	OversizeBytes int64
+	// SlowFirstByteRate is the per-attempt probability that nothing, not
+	// even the headers, is sent for SlowFirstByte (DefaultSlowFirstByte
+	// when 0) before the attempt proceeds as it otherwise would.
+	SlowFirstByteRate float64
+	SlowFirstByte     time.Duration
+	// StallRate is the per-attempt probability that a 200 answer with no
+	// other fault goes silent halfway through its body for Stall, then
+	// carries on; a Stall of 0 means until the client hangs up.
+	StallRate float64
+	Stall     time.Duration
+
 	// ReportedModel is the model name put in responses (Name when empty),
 	// like a real API reporting a dated snapshot.
 	ReportedModel string
 }
 
-// DefaultRetryAfter is the 429 delay hint of a Model without one.
-const DefaultRetryAfter = 200 * time.Millisecond
+// Defaults for a Model's fault settings left at zero.
+const (
+	// DefaultRetryAfter is the 429 delay hint of a Model without one.
+	DefaultRetryAfter = 200 * time.Millisecond
+	// DefaultSlowFirstByte is the delay of a slow first byte.
+	DefaultSlowFirstByte = 10 * time.Second
+	// DefaultOversizeBytes is the size of an oversized answer: 1 MiB past
+	// the response limit adapters apply by default.
+	DefaultOversizeBytes = providers.DefaultMaxResponseBytes + 1<<20
+)
 
 // DefaultModels are the simulated models of the demo. The accuracies,
 // speeds and error rates are invented to make a report worth reading; they

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -218,8 +219,14 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	s.rateHeaders(w, c)
 	w.Header().Set("x-request-id", "req_sim_"+c.id)
 
-	// Errors depend on the attempt, so a retry can succeed.
-	u := s.unit("error", c.model.Name, c.key, strconv.Itoa(c.attempt))
+	// Errors and faults depend on the attempt, so a retry can succeed.
+	attempt := strconv.Itoa(c.attempt)
+	if s.unit("slow", c.model.Name, c.key, attempt) < c.model.SlowFirstByteRate {
+		if !pause(r.Context(), c.model.slowFirstByte()) {
+			return
+		}
+	}
+	u := s.unit("error", c.model.Name, c.key, attempt)
 	switch {
 	case u < c.model.RateLimitRate:
 		ra := c.model.RetryAfter
@@ -239,6 +246,8 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	f := faults{fault: c.model.bodyFault(u - c.model.RateLimitRate - c.model.ServerErrorRate), stallFor: c.model.Stall}
+	f.stall = f.fault == noFault && s.unit("stall", c.model.Name, c.key, attempt) < c.model.StallRate
 
 	text, finish := "", "content_filter"
 	if s.unit("refuse", c.model.Name, c.key) >= c.model.RefusalRate {
@@ -257,9 +266,9 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	p := pacer{start: time.Now(), ttft: ttft, tps: c.model.TokensPerSec, ctx: r.Context()}
 	if c.stream {
-		s.writeStream(w, c, out, &p)
+		s.writeStream(w, c, out, &p, f)
 	} else {
-		s.writeWhole(w, c, out, &p)
+		s.writeWhole(w, c, out, &p, f)
 	}
 }
 
@@ -459,54 +468,145 @@ func (p *pacer) token(i int) bool {
 	}
 }
 
-func (s *Server) writeWhole(w http.ResponseWriter, c *call, out output, p *pacer) {
+func (s *Server) writeWhole(w http.ResponseWriter, c *call, out output, p *pacer, f faults) {
 	if !p.token(max(0, out.usage.Completion-1)) {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"id": "chatcmpl-sim-" + c.id, "object": "chat.completion", "created": out.created, "model": c.model.ReportedModel,
-		"choices": []any{map[string]any{
-			"index":         0,
-			"message":       map[string]any{"role": "assistant", "content": out.text, "refusal": nil, "annotations": []any{}},
-			"logprobs":      nil,
-			"finish_reason": out.finish,
-		}},
-		"usage":              out.usage,
-		"service_tier":       "default",
-		"system_fingerprint": "fp_llmbench_sim",
-	})
+	answer := func(content any, finish string, u usage) map[string]any {
+		return map[string]any{
+			"id": "chatcmpl-sim-" + c.id, "object": "chat.completion", "created": out.created, "model": c.model.ReportedModel,
+			"choices": []any{map[string]any{
+				"index":         0,
+				"message":       map[string]any{"role": "assistant", "content": content, "refusal": nil, "annotations": []any{}},
+				"logprobs":      nil,
+				"finish_reason": finish,
+			}},
+			"usage":              u,
+			"service_tier":       "default",
+			"system_fingerprint": "fp_llmbench_sim",
+		}
+	}
+	switch f.fault {
+	case noFault:
+		if !f.stall {
+			writeJSON(w, http.StatusOK, answer(out.text, out.finish, out.usage))
+			return
+		}
+	case faultReset:
+		reset(w)
+		return
+	case faultOversize:
+		// The content is written in blocks between the halves of an
+		// answer whose content is a placeholder.
+		n := c.model.oversizeBytes()
+		b, _ := json.Marshal(answer("\x00", "length", usage{Prompt: out.usage.Prompt, Completion: int(n / 4), Total: out.usage.Prompt + int(n/4)}))
+		head, tail, _ := bytes.Cut(b, []byte(`\u0000`))
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.FormatInt(int64(len(head))+n+int64(len(tail)), 10))
+		w.WriteHeader(http.StatusOK)
+		if _, err := w.Write(head); err == nil && writeFiller(w, n) {
+			w.Write(tail)
+		}
+		return
+	}
+	b, _ := json.Marshal(answer(out.text, out.finish, out.usage))
+	b = append(b, '\n')
+	if f.fault == faultInvalidJSON {
+		b = invalidJSON(b)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	half := len(b) / 2
+	switch {
+	case f.fault == faultTruncate:
+		// Returning short of Content-Length makes the server close the
+		// connection: the client reads an unexpected EOF.
+		w.Write(b[:half])
+	case f.stall:
+		if _, err := w.Write(b[:half]); err != nil || http.NewResponseController(w).Flush() != nil || !pause(p.ctx, f.stallFor) {
+			return
+		}
+		w.Write(b[half:])
+	default:
+		w.Write(b)
+	}
 }
 
-func (s *Server) writeStream(w http.ResponseWriter, c *call, out output, p *pacer) {
+func (s *Server) writeStream(w http.ResponseWriter, c *call, out output, p *pacer, f faults) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
 	rc.Flush()
-	send := func(delta map[string]any, finish any, u *usage) bool {
-		chunk := map[string]any{
+	chunk := func(delta map[string]any, finish any, u *usage) []byte {
+		ch := map[string]any{
 			"id": "chatcmpl-sim-" + c.id, "object": "chat.completion.chunk", "created": out.created,
 			"model": c.model.ReportedModel, "system_fingerprint": "fp_llmbench_sim",
 			"choices": []any{},
 		}
 		if delta != nil {
-			chunk["choices"] = []any{map[string]any{"index": 0, "delta": delta, "logprobs": nil, "finish_reason": finish}}
+			ch["choices"] = []any{map[string]any{"index": 0, "delta": delta, "logprobs": nil, "finish_reason": finish}}
 		}
 		if c.includeUsage {
-			chunk["usage"] = u // null on every chunk but the last
+			ch["usage"] = u // null on every chunk but the last
 		}
-		b, _ := json.Marshal(chunk)
-		if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
+		b, _ := json.Marshal(ch)
+		return b
+	}
+	write := func(b []byte) bool {
+		if _, err := w.Write(b); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
 	}
+	event := func(b []byte) bool { return write([]byte("data: " + string(b) + "\n\n")) }
+	send := func(delta map[string]any, finish any, u *usage) bool { return event(chunk(delta, finish, u)) }
+
+	// strike applies the attempt's fault halfway through the deltas; false
+	// ends the stream.
+	strike := func(next string) bool {
+		switch {
+		case f.stall:
+			return pause(p.ctx, f.stallFor)
+		case f.fault == faultReset:
+			reset(w)
+			return false
+		case f.fault == faultTruncate:
+			// Half an event, then a clean end of the body: no blank line
+			// dispatches it and no [DONE] follows.
+			b := []byte("data: " + string(chunk(map[string]any{"content": next}, nil, nil)))
+			write(b[:len(b)/2])
+			return false
+		case f.fault == faultInvalidJSON:
+			return event(invalidJSON(chunk(map[string]any{"content": ""}, nil, nil)))
+		case f.fault == faultOversize:
+			b := chunk(map[string]any{"content": "\x00"}, nil, nil)
+			head, tail, _ := bytes.Cut(b, []byte(`\u0000`))
+			return write(append([]byte("data: "), head...)) && writeFiller(w, c.model.oversizeBytes()) &&
+				write(append(tail, "\n\n"...))
+		}
+		return true
+	}
+
 	if !p.token(0) || !send(map[string]any{"role": "assistant", "content": "", "refusal": nil}, nil, nil) {
 		return
 	}
-	for i, piece := range pieces(out.text) {
-		if !p.token(i) || !send(map[string]any{"content": piece}, nil, nil) {
+	ps := pieces(out.text)
+	at := (len(ps) + 1) / 2
+	for i := 0; i <= len(ps); i++ {
+		next := ""
+		if i < len(ps) {
+			next = ps[i]
+		}
+		if i == at && !strike(next) {
+			return
+		}
+		if i == len(ps) {
+			break
+		}
+		if !p.token(i) || !send(map[string]any{"content": next}, nil, nil) {
 			return
 		}
 	}
