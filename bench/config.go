@@ -58,7 +58,9 @@ type TargetConfig struct {
 	// Concurrency is the number of calls in flight at once (default 4).
 	Concurrency int `yaml:"concurrency"`
 	// RPM caps requests per minute (0: unlimited).
-	RPM    float64          `yaml:"rpm"`
+	RPM float64 `yaml:"rpm"`
+	// TPM caps tokens per minute, prompt and answer (0: unlimited).
+	TPM    float64          `yaml:"tpm"`
 	Params providers.Params `yaml:"params"`
 	// Stream asks for streamed answers (default true) so time to first token
 	// is measured.
@@ -216,8 +218,8 @@ func (t *TargetConfig) validate(what string, line func(key, value string) int) e
 	if t.Model == "" {
 		return bad(where, "target %q has no model", t.Name)
 	}
-	if t.Concurrency < 0 || t.RPM < 0 || t.MaxAttempts < 0 {
-		return bad(where, "target %q: concurrency, rpm and max_attempts cannot be negative", t.Name)
+	if t.Concurrency < 0 || t.RPM < 0 || t.TPM < 0 || t.MaxAttempts < 0 {
+		return bad(where, "target %q: concurrency, rpm, tpm and max_attempts cannot be negative", t.Name)
 	}
 	if t.Concurrency == 0 {
 		t.Concurrency = DefaultConcurrency

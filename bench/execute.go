@@ -32,6 +32,26 @@ type Store interface {
 
 var _ Store = (*results.Store)(nil)
 
+// Locker is an optional Store interface: a lock that only one process
+// holds at a time. Execute holds it from before it reads what to resume
+// until the run is finished, so two processes never run into one database
+// at once. *results.Store has it (a lock file beside the database, dropped
+// by the operating system when its holder dies, kill -9 included).
+type Locker interface {
+	Lock(ctx context.Context, opts results.LockOptions) (*results.RunLock, error)
+}
+
+var _ Locker = (*results.Store)(nil)
+
+// caseCounter is an optional Store interface: how many cases of a run are
+// recorded, so a resumed run whose recording was cut off (kill -9 between
+// CreateRun and the last PutCases) records the rest.
+type caseCounter interface {
+	CountCases(ctx context.Context, runID string) (int, error)
+}
+
+var _ caseCounter = (*results.Store)(nil)
+
 // Options control Execute.
 type Options struct {
 	// Resume is a run id to continue, or "last" for the most recent
@@ -53,6 +73,12 @@ type Options struct {
 	Started func(run results.Run, planned int)
 	// Runner tunes retries and pacing (zero value: defaults).
 	Runner Runner
+	// WaitLock waits for another process's run on the same database to
+	// finish instead of failing with an error wrapping results.ErrLocked.
+	WaitLock bool
+	// LockWaiting, if set, is called once with a description of the lock's
+	// holder when WaitLock is set and the lock is taken.
+	LockWaiting func(holder string)
 }
 
 // Report is what Execute did.
@@ -143,6 +169,9 @@ func buildTarget(tc *TargetConfig, getenv func(string) string, client *http.Clie
 		return t, false, err
 	}
 	pc.HTTPClient = client
+	if client == nil {
+		pc.HTTPClient = targetClient(max(tc.Concurrency, DefaultConcurrency))
+	}
 	prov, err := providers.New(pc)
 	if err != nil {
 		return t, false, fmt.Errorf("target %q: %v", tc.Name, err)
@@ -156,10 +185,23 @@ func buildTarget(tc *TargetConfig, getenv func(string) string, client *http.Clie
 		Stream:      tc.Streaming(),
 		Concurrency: tc.Concurrency,
 		RPM:         tc.RPM,
+		TPM:         tc.TPM,
 		Timeout:     tc.TimeoutDuration(),
 		MaxAttempts: tc.MaxAttempts,
 		KeyEnv:      pc.APIKeyEnv,
 	}, info.Simulated, nil
+}
+
+// targetClient is a target's own HTTP client when the caller gives none.
+// Its transport keeps an idle connection for every worker (the shared
+// default keeps 100, at most 64 per host), so a target called at high
+// concurrency reuses its connections after each burst instead of dialing
+// anew.
+func targetClient(concurrency int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 0 // no overall cap
+	t.MaxIdleConnsPerHost = concurrency
+	return &http.Client{Transport: t}
 }
 
 // NewRunID returns a sortable, unique run id: UTC start time plus 16
@@ -183,6 +225,17 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 			return nil, fmt.Errorf("this store cannot record judge calls (%T has no PutJudgeCall)", store)
 		}
 	}
+	if l, ok := store.(Locker); ok {
+		lock, err := l.Lock(ctx, results.LockOptions{
+			Wait:    opts.WaitLock,
+			Owner:   fmt.Sprintf("a run of config %q", cfg.Name),
+			Waiting: opts.LockWaiting,
+		})
+		if err != nil {
+			return nil, err
+		}
+		defer lock.Unlock()
+	}
 	var run results.Run
 	var skip map[results.Key]bool
 	if opts.Resume != "" {
@@ -192,6 +245,9 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 			return nil, err
 		}
 		if err := checkResumable(ctx, store, run, p); err != nil {
+			return nil, err
+		}
+		if err := completeRecords(ctx, store, js, run.ID, p); err != nil {
 			return nil, err
 		}
 		if skip, err = store.Done(ctx, run.ID); err != nil {
@@ -216,10 +272,8 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 		if err := store.CreateRun(ctx, run, p.targetRecords(), suiteRecords(p.Suites)); err != nil {
 			return nil, fmt.Errorf("record run: %w", err)
 		}
-		for _, s := range p.Suites {
-			if err := store.PutCases(ctx, run.ID, caseRecords(s)); err != nil {
-				return nil, fmt.Errorf("record cases of suite %s: %w", s.Name, err)
-			}
+		if err := putCases(ctx, store, run.ID, p.Suites); err != nil {
+			return nil, err
 		}
 		if js != nil {
 			if err := js.PutJudges(ctx, run.ID, p.judgeRecords()); err != nil {
@@ -315,6 +369,66 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 	return rep, nil
 }
 
+// casesPerPut bounds the cases recorded per transaction, so a large suite
+// is never rendered into memory whole.
+const casesPerPut = 1000
+
+// putCases records the suites' cases, casesPerPut at a time.
+func putCases(ctx context.Context, store Store, runID string, ss []*suites.Suite) error {
+	for _, s := range ss {
+		for lo := 0; lo < len(s.Cases); lo += casesPerPut {
+			hi := min(lo+casesPerPut, len(s.Cases))
+			if err := store.PutCases(ctx, runID, caseRecords(s, lo, hi)); err != nil {
+				return fmt.Errorf("record cases of suite %s: %w", s.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// completeRecords finishes recording a resumed run whose recording was cut
+// off after CreateRun (a crash or kill -9 before its cases or judges were
+// all written): PutCases keeps what is stored and adds the rest.
+func completeRecords(ctx context.Context, store Store, js JudgeStore, runID string, p *Prepared) error {
+	want := 0
+	for _, s := range p.Suites {
+		want += len(s.Cases)
+	}
+	cc, ok := store.(caseCounter)
+	if !ok {
+		return putCases(ctx, store, runID, p.Suites) // idempotent, only slower
+	}
+	have, err := cc.CountCases(ctx, runID)
+	if err != nil {
+		return fmt.Errorf("read cases of run %s: %w", runID, err)
+	}
+	if have < want {
+		if err := putCases(ctx, store, runID, p.Suites); err != nil {
+			return err
+		}
+	}
+	if js == nil {
+		return nil
+	}
+	type judgeLister interface {
+		Judges(ctx context.Context, runID string) ([]results.JudgeSuite, error)
+	}
+	jl, ok := js.(judgeLister)
+	if !ok {
+		return nil
+	}
+	have2, err := jl.Judges(ctx, runID)
+	if err != nil {
+		return fmt.Errorf("read judges of run %s: %w", runID, err)
+	}
+	if recs := p.judgeRecords(); len(have2) == 0 && len(recs) > 0 {
+		if err := js.PutJudges(ctx, runID, recs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func resolveResume(ctx context.Context, store Store, configName, id string) (results.Run, error) {
 	if id == "last" {
 		run, err := store.LatestRun(ctx, configName, results.StatusInterrupted, results.StatusRunning, results.StatusFailed, results.StatusIncomplete)
@@ -396,9 +510,10 @@ func suiteRecords(ss []*suites.Suite) []results.SuiteInfo {
 	return out
 }
 
-func caseRecords(s *suites.Suite) []results.Case {
-	out := make([]results.Case, 0, len(s.Cases))
-	for i := range s.Cases {
+// caseRecords are the records of s.Cases[lo:hi].
+func caseRecords(s *suites.Suite, lo, hi int) []results.Case {
+	out := make([]results.Case, 0, hi-lo)
+	for i := lo; i < hi; i++ {
 		c := &s.Cases[i]
 		prompt, err := s.Render(c)
 		if err != nil {

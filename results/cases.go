@@ -165,3 +165,17 @@ func (s *Store) Cases(ctx context.Context, runID string) iter.Seq2[Case, error] 
 		}
 	}
 }
+
+// CountCases returns the number of cases recorded for a run.
+func (s *Store) CountCases(ctx context.Context, runID string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE run_id = ?`, runID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count cases of run %s: %w", runID, err)
+	}
+	if n == 0 {
+		if err := s.checkRun(ctx, runID); err != nil {
+			return 0, fmt.Errorf("count cases of run %s: %w", runID, err)
+		}
+	}
+	return n, nil
+}

@@ -23,7 +23,7 @@ func runCommand(abort context.Context) *cli.Command {
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "run a config's suites against its targets and store the results",
-		UsageText: "llmbench run --config FILE [--db FILE] [--resume ID|last]",
+		UsageText: "llmbench run --config FILE [--db FILE] [--resume ID|last] [--wait-lock]",
 		Description: `Runs every case of every suite in the config against every target, concurrently
 (each target's concurrency and rpm apply across all suites), scores each answer and
 stores it in the database. Prints "run <ID>" first on stdout, progress on stderr,
@@ -31,11 +31,18 @@ and a summary table comparing every target with the baseline at the end.
 
 A failed call (rate limit, server error, refusal, timeout) is stored with its error
 class and the run goes on. Ctrl-C stops scheduling and saves what finished; continue
-with --resume. API keys are read from environment variables, never from the config.`,
+with --resume. Every result is on disk once committed, so a run killed any other way
+(kill -9, a crash, a power cut of the process) is continued the same way.
+
+One run at a time writes to a database: a second "llmbench run" on it fails with an
+error naming the run in progress, or waits for it with --wait-lock. Reports and
+"runs list" read while a run writes. API keys are read from environment variables,
+never from the config.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "run config `FILE` (YAML; required)"},
 			dbFlag(),
 			&cli.StringFlag{Name: "resume", Usage: "continue run `ID` (or \"last\": the config's latest unfinished run), calling only what has no result yet"},
+			&cli.BoolFlag{Name: "wait-lock", Usage: "if another run is writing to the database, wait for it to finish instead of failing"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := requireNoArgs(c); err != nil {
@@ -48,14 +55,27 @@ with --resume. API keys are read from environment variables, never from the conf
 			if err != nil {
 				return err
 			}
-			return executeAndSummarise(c.Context, abort, cfg, c.String("db"), c.String("resume"), nil, c.App.Writer, c.App.ErrWriter)
+			return executeRun(c.Context, abort, cfg, runOptions{DB: c.String("db"), Resume: c.String("resume"), WaitLock: c.Bool("wait-lock")}, nil, c.App.Writer, c.App.ErrWriter)
 		},
 	}
+}
+
+// runOptions are the run command's flags that executeRun passes on.
+type runOptions struct {
+	DB, Resume string
+	// WaitLock waits for another run on the database instead of failing.
+	WaitLock bool
 }
 
 // executeAndSummarise runs a config and prints the run id, progress and the
 // summary; shared by run and demo. It maps the run's status to exit codes.
 func executeAndSummarise(ctx, abort context.Context, cfg *bench.Config, dbPath, resume string, onDone func(*results.Store, *bench.Report) error, stdout, stderr io.Writer) error {
+	return executeRun(ctx, abort, cfg, runOptions{DB: dbPath, Resume: resume}, onDone, stdout, stderr)
+}
+
+// executeRun is executeAndSummarise with every run option.
+func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, onDone func(*results.Store, *bench.Report) error, stdout, stderr io.Writer) error {
+	dbPath, resume := ro.DB, ro.Resume
 	for _, k := range cfg.Unused() {
 		fmt.Fprintf(stderr, "note: %s: the %q key is reserved and not used by this version\n", cfg.Path, k)
 	}
@@ -71,9 +91,13 @@ func executeAndSummarise(ctx, abort context.Context, cfg *bench.Config, dbPath, 
 
 	prog := newProgress(stderr)
 	rep, err := bench.Execute(ctx, prep, store, bench.Options{
-		Resume:  resume,
-		Version: versionString(),
-		Abort:   abort,
+		Resume:   resume,
+		Version:  versionString(),
+		Abort:    abort,
+		WaitLock: ro.WaitLock,
+		LockWaiting: func(holder string) {
+			fmt.Fprintf(stderr, "waiting: database %s is in use by another run (%s)\n", dbPath, holder)
+		},
 		Started: func(run results.Run, planned int) {
 			fmt.Fprintf(stdout, "run %s\n", run.ID)
 			prog.start(run.ID, planned)
@@ -85,6 +109,9 @@ func executeAndSummarise(ctx, abort context.Context, cfg *bench.Config, dbPath, 
 	if err != nil {
 		if errors.Is(err, bench.ErrNothingToResume) {
 			return withCode(ExitUsage, err)
+		}
+		if errors.Is(err, results.ErrLocked) {
+			return fmt.Errorf("%w; wait for it to finish, or pass --wait-lock to wait for it", err)
 		}
 		return err
 	}

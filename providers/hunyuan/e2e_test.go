@@ -52,11 +52,10 @@ func TestEndToEnd(t *testing.T) {
 			api: APINative, model: "hunyuan-turbos-latest", reported: "hunyuan-turbos-latest", path: "/",
 			env:   map[string]string{SecretIDEnv: secretID, SecretKeyEnv: secretKey},
 			creds: providers.Config{AccessKey: secretID, SecretKey: secretKey},
-			// The SecretId names the key and travels in clear in every
-			// Authorization header; Tencent's own errors quote it
-			// (AuthFailure.SecretIdNotFound), and so may a stored message.
-			// The SecretKey never leaves the machine.
-			secrets: []string{secretKey},
+			// The SecretId travels in clear in every Authorization header
+			// and Tencent's own errors quote it (AuthFailure.SecretIdNotFound);
+			// the adapter redacts it so no stored message holds it.
+			secrets: []string{secretKey, secretID},
 			keyEnv:  SecretIDEnv + " and " + SecretKeyEnv,
 			serve: func(b providertest.Behaviour, w http.ResponseWriter, r *http.Request) {
 				newNativeFake(b).serveHTTP(w, r)

@@ -236,7 +236,9 @@ func (c *nativeClient) warn(msg string) {
 func (c *nativeClient) complete(ctx context.Context, req *providers.Request) (*providers.Response, *providers.Error) {
 	resp, perr := c.call(ctx, req)
 	if perr != nil {
-		perr.Message = providers.Redact(perr.Message, c.cfg.APIKey, c.cfg.SecretKey)
+		// Tencent's auth errors may quote the SecretId: it identifies the
+		// account, so it is kept out of stored messages like the key.
+		perr.Message = providers.Redact(perr.Message, c.cfg.APIKey, c.cfg.SecretKey, c.cfg.AccessKey)
 		return nil, perr
 	}
 	return resp, nil

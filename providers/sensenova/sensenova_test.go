@@ -491,7 +491,8 @@ func TestRegistered(t *testing.T) {
 	if !ok || info.Description == "" {
 		t.Fatalf("sensenova not registered with a description: %+v", info)
 	}
-	want := providers.Info{Name: "sensenova", Description: info.Description, DefaultBaseURL: "https://api.sensenova.cn/compatible-mode/v1", KeyEnv: "SENSENOVA_API_KEY"}
+	want := providers.Info{Name: "sensenova", Description: info.Description, DefaultBaseURL: "https://api.sensenova.cn/compatible-mode/v1", KeyEnv: "SENSENOVA_API_KEY",
+		Pairs: map[string]providers.PairEnv{"native": {Access: "SENSENOVA_ACCESS_KEY_ID", Secret: "SENSENOVA_SECRET_ACCESS_KEY", OrKey: true}}}
 	if diff := cmp.Diff(want, info); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
