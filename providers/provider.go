@@ -21,6 +21,24 @@ const (
 type Image struct {
 	MIME string
 	Data []byte
+	// URL, when set, is an http(s) address the provider fetches the image
+	// from itself; Data and MIME are then empty. Only adapters whose API
+	// takes image URLs send it (the OpenAI dialect); the others refuse the
+	// call with RefuseRemoteImages.
+	URL string
+}
+
+// RefuseRemoteImages returns a bad_request *Error when req carries an
+// image given by URL, for adapters whose API takes image bytes only.
+func RefuseRemoteImages(req *Request) error {
+	for _, m := range req.Messages {
+		for _, img := range m.Images {
+			if img.URL != "" {
+				return &Error{Class: BadRequest, Message: "remote images are not supported by this provider; download it into the suite folder (" + img.URL + ")"}
+			}
+		}
+	}
+	return nil
 }
 
 // Message is one chat turn: text and, for user turns, optional images that

@@ -25,8 +25,11 @@ func canonicalJSON(v any) []byte {
 }
 
 // caseHash is the hex SHA-256 of the canonical JSON of the case's id,
-// fields and references, then each image as an 8-byte big-endian length
-// and its bytes. See the package documentation.
+// fields and references (and its messages and scorers when set), then each
+// image as an 8-byte big-endian length and its bytes; an image given by
+// URL is its URL's length with the top bit set, then the URL. Tags are not
+// hashed: relabelling a case changes neither what it asks nor how it is
+// scored. See the package documentation.
 func caseHash(c *Case) string {
 	h := sha256.New()
 	refs := c.References
@@ -41,9 +44,17 @@ func caseHash(c *Case) string {
 		ID         string         `json:"id"`
 		Fields     map[string]any `json:"fields"`
 		References []string       `json:"references"`
-	}{c.ID, fields, refs}))
+		Messages   []Turn         `json:"messages,omitempty"`
+		Scorers    []string       `json:"scorers,omitempty"`
+	}{c.ID, fields, refs, c.Turns, specStrings(c.Scorers)}))
 	var n [8]byte
 	for _, img := range c.Images {
+		if img.URL != "" {
+			binary.BigEndian.PutUint64(n[:], uint64(len(img.URL))|1<<63)
+			h.Write(n[:])
+			h.Write([]byte(img.URL))
+			continue
+		}
 		binary.BigEndian.PutUint64(n[:], uint64(len(img.Data)))
 		h.Write(n[:])
 		h.Write(img.Data)
@@ -51,9 +62,22 @@ func caseHash(c *Case) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// specStrings is the canonical text of each spec (nil for none).
+func specStrings(specs []ScorerSpec) []string {
+	if len(specs) == 0 {
+		return nil
+	}
+	out := make([]string, len(specs))
+	for i, spec := range specs {
+		out[i] = spec.String()
+	}
+	return out
+}
+
 // suiteHash is the hex SHA-256 of the canonical JSON of the definition
-// (name, system, prompt, scorers, params, and document and judge when set), then every case hash in order,
-// one per line. See the package documentation.
+// (name, system, prompt, scorers, params, and document, judge, messages
+// and examples when set), then every case hash in order, one per line. See
+// the package documentation.
 func suiteHash(s *Suite) string {
 	h := sha256.New()
 	scorers := []string{}
@@ -68,7 +92,9 @@ func suiteHash(s *Suite) string {
 		Params   providers.Params `json:"params"`
 		Document string           `json:"document,omitempty"`
 		Judge    *JudgeSpec       `json:"judge,omitempty"`
-	}{s.Name, s.System, s.PromptText, scorers, s.Params, s.DocumentField, s.Judge}))
+		Messages []Turn           `json:"messages,omitempty"`
+		Examples []Example        `json:"examples,omitempty"`
+	}{s.Name, s.System, s.PromptText, scorers, s.Params, s.DocumentField, s.Judge, s.Turns, s.Examples}))
 	for i := range s.Cases {
 		h.Write([]byte("\n" + s.Cases[i].Hash))
 	}

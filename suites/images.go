@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,9 @@ var imageMIMEs = map[string]bool{"image/png": true, "image/jpeg": true, "image/g
 // bytes must be a PNG, JPEG, GIF or WebP whose header decodes; the MIME
 // type is sniffed from the bytes, never taken from the name.
 func loadImage(fsys fs.FS, ref, folder string) (providers.Image, error) {
+	if isRemoteImage(ref) {
+		return remoteImage(ref)
+	}
 	var data []byte
 	if strings.HasPrefix(ref, "data:") {
 		d, err := decodeDataURL(ref)
@@ -58,6 +62,27 @@ func loadImage(fsys fs.FS, ref, folder string) (providers.Image, error) {
 		return providers.Image{}, fmt.Errorf("image %s is empty (%dx%d)", shortRef(ref), cfg.Width, cfg.Height)
 	}
 	return providers.Image{MIME: mime, Data: data}, nil
+}
+
+// isRemoteImage reports whether ref is an http(s) URL.
+func isRemoteImage(ref string) bool {
+	l := strings.ToLower(ref)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// remoteImage checks an http(s) image URL without fetching it: the
+// provider fetches it (only providers that accept image URLs; the others
+// refuse the call). Its bytes are not known here, so the case hash covers
+// the URL, not the picture.
+func remoteImage(ref string) (providers.Image, error) {
+	u, err := url.Parse(ref)
+	if err != nil || u.Host == "" || strings.ContainsAny(ref, " \t\r\n") {
+		return providers.Image{}, fmt.Errorf("image URL %q is not a valid http(s) URL", ref)
+	}
+	if u.User != nil {
+		return providers.Image{}, fmt.Errorf("image URL %s carries a user name or password: suites are shared, so keep credentials out of them", u.Redacted())
+	}
+	return providers.Image{URL: ref}, nil
 }
 
 // imagePath checks that ref stays inside the suite's folder and returns it

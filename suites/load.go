@@ -9,8 +9,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,13 +93,13 @@ func Load(path string) (*Suite, error) {
 		file:   path,
 		folder: dir,
 		fsys:   root.FS(),
+		// Cases files are read through the root too, so a symlink cannot
+		// lead out of the folder (readFile has refused ".." and absolute
+		// paths already).
 		openCases: func(rel string) (io.ReadCloser, string, error) {
 			p := filepath.FromSlash(rel)
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(dir, p)
-			}
-			f, err := os.Open(p)
-			return f, p, err
+			f, err := root.Open(p)
+			return f, filepath.Join(dir, p), err
 		},
 	}
 	s, err := l.load(data)
@@ -140,7 +142,7 @@ func (l *loader) yamlProblem(err error, line int, what string) {
 	l.add(l.file, line, "%s: %v", what, err)
 }
 
-var topKeys = []string{"name", "description", "system", "prompt", "scorers", "params", "document", "judge", "cases"}
+var topKeys = []string{"name", "description", "system", "prompt", "messages", "examples", "scorers", "primary", "params", "document", "judge", "cases"}
 
 // casePos is where a case was written, for problems.
 type casePos struct {
@@ -188,7 +190,8 @@ func (l *loader) load(data []byte) (*Suite, error) {
 	}
 
 	lines := map[string]int{}
-	var promptNode, casesNode ast.Node
+	var promptNode, casesNode, messagesNode ast.Node
+	var primary string
 	for _, mv := range entries {
 		key := mv.Key.GetToken().Value
 		line := mv.Key.GetToken().Position.Line
@@ -215,6 +218,14 @@ func (l *loader) load(data []byte) (*Suite, error) {
 			if s.PromptText, ok = l.str(v, vline, key); ok {
 				promptNode = mv.Value
 			}
+		case "messages":
+			messagesNode = mv.Value
+		case "examples":
+			s.Examples = l.examples(v, mv.Value)
+		case "primary":
+			if primary, _ = l.str(v, vline, key); primary == "" {
+				l.add(l.file, vline, "primary names the scorer that gives the primary score; it is empty")
+			}
 		case "scorers":
 			s.ScorerSpecs = l.scorers(v, vline)
 			s.Scorers = make([]string, len(s.ScorerSpecs))
@@ -235,7 +246,17 @@ func (l *loader) load(data []byte) (*Suite, error) {
 			l.add(l.file, line, "unknown key %q: the known keys are %s", key, strings.Join(topKeys, ", "))
 		}
 	}
+	if primary != "" && len(s.ScorerSpecs) > 0 {
+		l.setPrimary(s, primary, lines["primary"])
+	}
+	promptAt := -1 // where a missing prompt is reported, once the cases are read
 	for _, k := range []string{"name", "prompt", "scorers", "cases"} {
+		if k == "prompt" {
+			// A suite asks with prompt:, with messages:, or with every
+			// case's own messages, known once the cases are read.
+			promptAt = len(l.problems)
+			continue
+		}
 		if _, ok := lines[k]; !ok {
 			hint := missingHint[k]
 			if k == "scorers" {
@@ -248,14 +269,30 @@ func (l *loader) load(data []byte) (*Suite, error) {
 	if promptNode != nil && strings.TrimSpace(s.PromptText) == "" {
 		l.add(l.file, nodeLine(promptNode), "prompt is empty: write the template that turns a case into the question, e.g. \"{{.question}}\"")
 	} else if promptNode != nil {
-		s.Prompt = l.template(s.PromptText, promptNode)
+		s.Prompt = l.template("prompt", s.PromptText, promptNode, s.Examples)
+	}
+	if messagesNode != nil {
+		if promptNode != nil {
+			l.add(l.file, lines["messages"], "the suite has both prompt: and messages:; keep one (messages: is a conversation, prompt: a single user message)")
+		}
+		s.Turns = l.suiteTurns(s, doc["messages"], messagesNode, lines["messages"])
 	}
 
 	var pos []casePos
 	if casesNode != nil {
-		s.Cases, pos = l.cases(doc["cases"], casesNode)
+		s.Cases, pos = l.cases(s, doc["cases"], casesNode)
 	}
-	l.checkCases(s, pos)
+	_, hasPrompt := lines["prompt"]
+	asked := hasPrompt || messagesNode != nil
+	if !asked {
+		// Without prompt: or messages:, the cases must bring their own
+		// messages: a case without them is reported at its line, unless
+		// none has any.
+		if !slices.ContainsFunc(s.Cases, func(c Case) bool { return len(c.Turns) > 0 }) {
+			l.problems = slices.Insert(l.problems, promptAt, Problem{File: l.file, Line: 1, Msg: fmt.Sprintf("missing %q: %s", "prompt", missingHint["prompt"])})
+		}
+	}
+	l.checkCases(s, pos, asked)
 	if len(l.problems) > 0 {
 		return nil, l.err()
 	}
@@ -268,7 +305,7 @@ func (l *loader) load(data []byte) (*Suite, error) {
 
 var missingHint = map[string]string{
 	"name":    "add name: <suite name>",
-	"prompt":  `add prompt: "<template over the case fields, e.g. {{.question}}>"`,
+	"prompt":  `add prompt: "<template over the case fields, e.g. {{.question}}>" (or messages:, a conversation; or "messages" on every case)`,
 	"scorers": "add scorers: [<name>, ...], the first being the primary score",
 	"cases":   "add cases: <file.jsonl> or an inline list of case objects",
 }
@@ -319,41 +356,49 @@ func (l *loader) str(v any, line int, key string) (s string, ok bool) {
 }
 
 func (l *loader) scorers(v any, line int) []ScorerSpec {
-	var specs []ScorerSpec
+	specs, _ := l.scorerList(l.file, line, v, "scorers", yamlKind)
+	return specs
+}
+
+// scorerList reads a list of scorers (the suite's, or a case's own) written
+// in file at line; ok is false when a problem was reported. kind names a
+// value's type in the file's language (YAML or JSON).
+func (l *loader) scorerList(file string, line int, v any, what string, kind func(any) string) (specs []ScorerSpec, ok bool) {
+	n := len(l.problems)
 	switch v := v.(type) {
 	case string:
 		specs = []ScorerSpec{{Name: v}}
 	case []any:
 		for _, e := range v {
-			spec, ok := l.scorerSpec(e, line)
+			spec, ok := l.scorerSpec(file, line, e, kind)
 			if !ok {
-				return nil
+				return nil, false
 			}
 			specs = append(specs, spec)
 		}
 	default:
-		l.add(l.file, line, "scorers must be a list of names, e.g. [exact], not a %s", yamlKind(v))
-		return nil
+		l.add(file, line, "%s must be a list of names, e.g. [exact], not a %s", what, kind(v))
+		return nil, false
 	}
 	if len(specs) == 0 {
-		l.add(l.file, line, "scorers is empty: list at least one (known: %s)", strings.Join(ScorerNames(), ", "))
+		l.add(file, line, "%s is empty: list at least one (known: %s)", what, strings.Join(ScorerNames(), ", "))
 	}
 	seen := map[string]bool{}
 	for _, spec := range specs {
 		if _, err := NewScorer(spec); err != nil {
-			l.add(l.file, line, "%v", err)
+			l.add(file, line, "%v", err)
 		}
 		if seen[spec.Name] {
-			l.add(l.file, line, "scorer %q is listed twice: list it once", spec.Name)
+			l.add(file, line, "scorer %q is listed twice: list it once", spec.Name)
 		}
 		seen[spec.Name] = true
 	}
-	return specs
+	return specs, len(l.problems) == n
 }
 
 // scorerSpec reads one entry of scorers: a name, or a mapping
 // {name: bleu, tokenizer: zh, stem: true}.
-func (l *loader) scorerSpec(e any, line int) (ScorerSpec, bool) {
+func (l *loader) scorerSpec(file string, line int, e any, kind func(any) string) (ScorerSpec, bool) {
 	switch e := e.(type) {
 	case string:
 		return ScorerSpec{Name: e}, true
@@ -366,29 +411,29 @@ func (l *loader) scorerSpec(e any, line int) (ScorerSpec, bool) {
 			case "tokenizer":
 				t, ok := v.(string)
 				if !ok {
-					l.add(l.file, line, "scorer tokenizer must be a string, not a %s", yamlKind(v))
+					l.add(file, line, "scorer tokenizer must be a string, not a %s", kind(v))
 					return spec, false
 				}
 				spec.Tokenizer = t
 			case "stem":
 				b, ok := v.(bool)
 				if !ok {
-					l.add(l.file, line, "scorer stem must be true or false, not a %s", yamlKind(v))
+					l.add(file, line, "scorer stem must be true or false, not a %s", kind(v))
 					return spec, false
 				}
 				spec.Stem = b
 			default:
-				l.add(l.file, line, "unknown scorer option %q: scorers take name, tokenizer and stem", k)
+				l.add(file, line, "unknown scorer option %q: scorers take name, tokenizer and stem", k)
 				return spec, false
 			}
 		}
 		if spec.Name == "" {
-			l.add(l.file, line, "a scorer written as a mapping needs name: (e.g. {name: bleu, tokenizer: zh})")
+			l.add(file, line, "a scorer written as a mapping needs name: (e.g. {name: bleu, tokenizer: zh})")
 			return spec, false
 		}
 		return spec, true
 	}
-	l.add(l.file, line, "scorers must list names or {name: ..., tokenizer: ...} mappings, found a %s", yamlKind(e))
+	l.add(file, line, "scorers must list names or {name: ..., tokenizer: ...} mappings, found a %s", kind(e))
 	return ScorerSpec{}, false
 }
 
@@ -471,12 +516,12 @@ func goKindName(t string) string {
 	return t
 }
 
-var tmplLineRe = regexp.MustCompile(`^template: prompt:(\d+):`)
+var tmplLineRe = regexp.MustCompile(`^template: [a-z]+:(\d+):`)
 
-// template parses the prompt and maps a parse error's template line to the
-// suite file's line.
-func (l *loader) template(text string, node ast.Node) *template.Template {
-	t, err := template.New("prompt").Option("missingkey=error").Parse(text)
+// template parses a prompt or message template and maps a parse error's
+// template line to the suite file's line.
+func (l *loader) template(what, text string, node ast.Node, examples []Example) *template.Template {
+	t, err := parseTemplate(what, text, examples)
 	if err == nil {
 		return t
 	}
@@ -492,14 +537,15 @@ func (l *loader) template(text string, node ast.Node) *template.Template {
 		}
 		msg = strings.TrimSpace(msg[len(m[0]):])
 	}
-	l.add(l.file, line, "prompt template: %s", msg)
+	l.add(l.file, line, "%s template: %s", what, msg)
 	return nil
 }
 
-// cases reads the cases, from a file or an inline list.
-func (l *loader) cases(v any, node ast.Node) ([]Case, []casePos) {
+// cases reads the cases, from a file or an inline list; s is the suite
+// as read so far (everything but its cases).
+func (l *loader) cases(s *Suite, v any, node ast.Node) ([]Case, []casePos) {
 	line := nodeLine(node)
-	b := &caseBuilder{l: l, seen: map[string]casePos{}}
+	b := &caseBuilder{l: l, s: s, seen: map[string]casePos{}}
 	switch v := v.(type) {
 	case string:
 		if strings.TrimSpace(v) == "" {
@@ -509,7 +555,7 @@ func (l *loader) cases(v any, node ast.Node) ([]Case, []casePos) {
 		n := len(l.problems)
 		b.readFile(v, line)
 		if len(b.cases) == 0 && len(l.problems) == n {
-			l.add(l.file, line, "cases file %s holds no cases: write one JSON object per line", v)
+			l.add(l.file, line, "cases file %s holds no cases: %s", v, formatOf(v).holds)
 		}
 	case []any:
 		seq, _ := node.(*ast.SequenceNode)
@@ -554,6 +600,7 @@ func jsonRoundTrip(v any) (any, error) {
 // caseBuilder turns decoded case objects into Cases.
 type caseBuilder struct {
 	l     *loader
+	s     *Suite
 	cases []Case
 	pos   []casePos
 	seen  map[string]casePos
@@ -561,6 +608,15 @@ type caseBuilder struct {
 
 func (b *caseBuilder) readFile(rel string, suiteLine int) {
 	l := b.l
+	if filepath.IsAbs(rel) || path.IsAbs(rel) {
+		l.add(l.file, suiteLine, "cases file %q is absolute: write it relative to the suite's folder %s and keep it inside", rel, l.folder)
+		return
+	}
+	if !filepath.IsLocal(filepath.FromSlash(rel)) {
+		l.add(l.file, suiteLine, "cases file %q leaves the suite's folder %s: keep the cases inside it", rel, l.folder)
+		return
+	}
+	rel = path.Clean(filepath.ToSlash(filepath.FromSlash(rel)))
 	rc, name, err := l.openCases(rel)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -571,6 +627,14 @@ func (b *caseBuilder) readFile(rel string, suiteLine int) {
 		return
 	}
 	defer rc.Close()
+	switch formatOf(rel) {
+	case csvFormat:
+		b.readCSV(rc, name)
+		return
+	case tsvFormat:
+		b.readTSV(rc, name)
+		return
+	}
 	r := bufio.NewReaderSize(rc, 64<<10)
 	for n := 1; ; n++ {
 		line, err := readLine(r, maxCaseLine)
@@ -661,10 +725,47 @@ func (b *caseBuilder) add(v any, at casePos, caseLine int) {
 		}
 		c.References = append(c.References, list...)
 	}
+	if tags, has := obj["tags"]; has {
+		list, ok := stringList(tags)
+		if !ok {
+			bad(`"tags" must be a list of strings, not a %s`, jsonKind(tags))
+		}
+		for _, t := range list {
+			if strings.TrimSpace(t) == "" || strings.TrimSpace(t) != t {
+				bad(`tag %q is empty or has spaces around it: write tags such as "zh" or "hard"`, t)
+				continue
+			}
+			if !slices.Contains(c.Tags, t) {
+				c.Tags = append(c.Tags, t)
+			}
+		}
+	}
+	if sc, has := obj["scorers"]; has {
+		specs, ok := l.scorerList(at.file, at.line, sc, `"scorers"`, jsonKind)
+		switch {
+		case !ok:
+			okCase = false
+		case slices.ContainsFunc(specs, func(sp ScorerSpec) bool { return sp.Name == JudgeScorer }):
+			bad(`"scorers" names judge: the judge scores a whole suite; list judge in the suite's scorers instead`)
+		case b.s.UsesJudge():
+			bad(`"scorers" is set but the suite is scored by a judge, which scores every case the same way: remove the case's scorers`)
+		default:
+			c.Scorers = specs
+		}
+	}
+	if msgs, has := obj["messages"]; has {
+		turns, problems := caseTurns(msgs, b.s)
+		for _, p := range problems {
+			bad("%s", p)
+		}
+		if len(problems) == 0 {
+			c.Turns = turns
+		}
+	}
 	if imgs, has := obj["images"]; has {
 		paths, ok := stringList(imgs)
 		if !ok {
-			bad(`"images" must be a list of paths or data URLs, not a %s`, jsonKind(imgs))
+			bad(`"images" must be a list of paths, data URLs or http(s) URLs, not a %s`, jsonKind(imgs))
 		}
 		for _, p := range paths {
 			img, err := loadImage(l.fsys, p, l.folder)
@@ -678,7 +779,7 @@ func (b *caseBuilder) add(v any, at casePos, caseLine int) {
 	}
 	for k, v := range obj {
 		switch k {
-		case "id", "reference", "references", "images":
+		case "id", "reference", "references", "images", "tags", "scorers", "messages":
 		default:
 			c.Fields[k] = v
 		}
@@ -714,35 +815,56 @@ func stringList(v any) ([]string, bool) {
 
 var noEntryRe = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
 
-// checkCases renders the prompt for every case and asks every scorer that
-// checks cases about each one.
-func (l *loader) checkCases(s *Suite, pos []casePos) {
-	var checkers []CaseChecker
-	var checkerNames []string
-	for _, spec := range s.Specs() {
+// checkCases renders the prompt (or messages) for every case and asks
+// every scorer that checks cases about each case it scores. asked is true
+// when the suite has prompt: or messages:.
+func (l *loader) checkCases(s *Suite, pos []casePos, asked bool) {
+	checkers := map[string]CaseChecker{} // by ScorerSpec.String(); nil: checks nothing
+	checkerOf := func(spec ScorerSpec) CaseChecker {
+		key := spec.String()
+		if cc, ok := checkers[key]; ok {
+			return cc
+		}
 		sc, err := NewScorer(spec)
-		if err != nil {
-			continue // reported with the scorers
+		var cc CaseChecker
+		if err == nil { // an unknown scorer is reported with the scorers
+			cc, _ = sc.(CaseChecker)
 		}
-		if cc, ok := sc.(CaseChecker); ok {
-			checkers = append(checkers, cc)
-			checkerNames = append(checkerNames, spec.Name)
-		}
+		checkers[key] = cc
+		return cc
 	}
+	suiteSpecs := s.Specs()
 	for i := range s.Cases {
 		c := &s.Cases[i]
 		at := pos[i]
-		if s.Prompt != nil {
-			text, err := s.Render(c)
+		turns := s.turnsFor(c)
+		uses := "the prompt uses"
+		if turns != nil {
+			uses = "its messages use"
+		}
+		switch {
+		case turns == nil && s.Prompt == nil:
+			if asked {
+				break // the suite's prompt or messages have a problem of their own
+			}
+			if slices.ContainsFunc(s.Cases, func(o Case) bool { return len(o.Turns) > 0 }) {
+				l.add(at.file, at.line, "case %q has no \"messages\" and the suite has no prompt: or messages: to ask it with: give it messages", c.ID)
+			}
+		default:
+			msgs, err := s.Messages(c)
 			switch {
 			case err != nil:
 				if m := noEntryRe.FindStringSubmatch(err.Error()); m != nil {
-					l.add(at.file, at.line, "case %q has no field %q, which the prompt uses: add it to the case or change the prompt", c.ID, m[1])
+					l.add(at.file, at.line, "case %q has no field %q, which %s: add it to the case or change the template", c.ID, m[1], uses)
 				} else {
-					l.add(at.file, at.line, "case %q: render prompt: %v", c.ID, err)
+					l.add(at.file, at.line, "case %q: render: %v", c.ID, err)
 				}
-			case strings.TrimSpace(text) == "" && len(c.Images) == 0:
-				l.add(at.file, at.line, "case %q: the prompt renders empty: give the case the text the prompt uses", c.ID)
+			case strings.TrimSpace(msgs[len(msgs)-1].Text) == "" && len(c.Images) == 0:
+				what := "the prompt renders empty"
+				if turns != nil {
+					what = "the last message renders empty"
+				}
+				l.add(at.file, at.line, "case %q: %s: give the case the text the template uses", c.ID, what)
 			}
 		}
 		if s.DocumentField != "" {
@@ -750,9 +872,15 @@ func (l *loader) checkCases(s *Suite, pos []casePos) {
 				l.add(at.file, at.line, "case %q has no text in field %q, which the suite names as its document", c.ID, s.DocumentField)
 			}
 		}
-		for j, cc := range checkers {
-			if err := cc.CheckCase(c); err != nil {
-				l.add(at.file, at.line, "case %q: scorer %s: %v", c.ID, checkerNames[j], err)
+		specs := suiteSpecs
+		if len(c.Scorers) > 0 {
+			specs = c.Scorers
+		}
+		for _, spec := range specs {
+			if cc := checkerOf(spec); cc != nil {
+				if err := cc.CheckCase(c); err != nil {
+					l.add(at.file, at.line, "case %q: scorer %s: %v", c.ID, spec.Name, err)
+				}
 			}
 		}
 	}

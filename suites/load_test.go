@@ -420,25 +420,42 @@ func TestLoadMissingFile(t *testing.T) {
 	}
 }
 
+// TestLoadCasesOutsideFolder: a cases file, like an image, must stay in
+// the suite's folder: "..", an absolute path and a symlink leading out are
+// refused, so a suite copied from elsewhere cannot read other files.
 func TestLoadCasesOutsideFolder(t *testing.T) {
 	root := t.TempDir()
-	if err := os.WriteFile(filepath.Join(root, "shared.jsonl"), []byte(`{"id": "a", "q": "x", "reference": "y"}`), 0o644); err != nil {
+	shared := filepath.Join(root, "shared.jsonl")
+	if err := os.WriteFile(shared, []byte(`{"id": "a", "q": "x", "reference": "y"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(root, "suite")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(dir, "suite.yaml")
-	if err := os.WriteFile(p, []byte("name: t\nprompt: \"{{.q}}\"\nscorers: [exact]\ncases: ../shared.jsonl\n"), 0o644); err != nil {
-		t.Fatal(err)
+	symlinked := os.Symlink(shared, filepath.Join(dir, "link.jsonl")) == nil
+	tests := []struct {
+		cases string
+		want  string
+	}{
+		{"../shared.jsonl", `"../shared.jsonl" leaves the suite's folder`},
+		{"sub/../../shared.jsonl", "leaves the suite's folder"},
+		{shared, "is absolute"},
+		{"link.jsonl", "open cases file link.jsonl"},
+		{"../shared.csv", "leaves the suite's folder"},
 	}
-	s, err := Load(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(s.Cases) != 1 {
-		t.Errorf("got %d cases", len(s.Cases))
+	for _, tt := range tests {
+		t.Run(tt.cases, func(t *testing.T) {
+			if tt.cases == "link.jsonl" && !symlinked {
+				t.Skip("symlinks unavailable")
+			}
+			p := filepath.Join(dir, "suite.yaml")
+			if err := os.WriteFile(p, []byte("name: t\nprompt: \"{{.q}}\"\nscorers: [exact]\ncases: "+tt.cases+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Load(p)
+			checkProblems(t, s, err, []want{{"suite.yaml", 4, tt.want}})
+		})
 	}
 }
 

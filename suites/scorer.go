@@ -82,14 +82,20 @@ func (s *Suite) ScorerList() ([]Scorer, error) {
 	return out, nil
 }
 
-// Score runs every scorer of the suite on output, in order.
+// Score runs every scorer of c on output, in order: the case's own
+// scorers when it has them, else the suite's. The scorers are built for
+// this call and not prepared (see BuildScorerSet for a run).
 func (s *Suite) Score(output string, c *Case) ([]Score, error) {
-	list, err := s.ScorerList()
-	if err != nil {
-		return nil, err
+	specs := s.Specs()
+	if len(c.Scorers) > 0 {
+		specs = c.Scorers
 	}
-	out := make([]Score, len(list))
-	for i, sc := range list {
+	out := make([]Score, len(specs))
+	for i, spec := range specs {
+		sc, err := NewScorer(spec)
+		if err != nil {
+			return nil, fmt.Errorf("suite %s: %w", s.Name, err)
+		}
 		out[i] = sc.Score(output, c)
 	}
 	return out, nil

@@ -108,21 +108,12 @@ func (s *Suite) Specs() []ScorerSpec {
 }
 
 // BuildScorers returns the suite's scorers, configured and prepared, in
-// order (the first is primary). The runner calls it once per suite.
+// order (the first is primary): BuildScorerSet's suite list. A suite whose
+// cases name scorers of their own needs the set (ScorerSet.For).
 func (s *Suite) BuildScorers() ([]Scorer, error) {
-	specs := s.Specs()
-	out := make([]Scorer, 0, len(specs))
-	for _, spec := range specs {
-		sc, err := NewScorer(spec)
-		if err != nil {
-			return nil, fmt.Errorf("suite %s: %w", s.Name, err)
-		}
-		if p, ok := sc.(Preparer); ok {
-			if sc, err = p.Prepare(s.Cases); err != nil {
-				return nil, fmt.Errorf("suite %s: scorer %s: %w", s.Name, spec.Name, err)
-			}
-		}
-		out = append(out, sc)
+	set, err := s.BuildScorerSet()
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return set.Suite(), nil
 }

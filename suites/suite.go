@@ -21,7 +21,15 @@ type Suite struct {
 	PromptText string
 	// Prompt is the parsed template (option missingkey=error).
 	Prompt *template.Template
-	// Scorers names the scorers, in order; the first is the primary score.
+	// Turns, when set (suite key messages:), is the conversation each case
+	// is asked instead of the single prompt: message templates rendered
+	// over the case's fields. Prompt is then nil.
+	Turns []Turn
+	// Examples are few-shot examples (suite key examples:), sent as
+	// earlier user/assistant turns unless a template calls examples.
+	Examples []Example
+	// Scorers names the scorers, in order; the first is the primary score
+	// (a suite's primary: key moves the scorer it names to the front).
 	Scorers []string
 	// ScorerSpecs are the scorers with their options, parallel to Scorers
 	// (see Specs; nil means plain names).
@@ -57,8 +65,30 @@ type Case struct {
 	ImagePaths []string
 	// Line is the 1-based line in the cases file (0 for inline cases).
 	Line int
+	// Tags label the case for filtering (llmbench run --tag); not hashed.
+	Tags []string
+	// Scorers, when set, replace the suite's scorers for this case; the
+	// first is the case's primary score.
+	Scorers []ScorerSpec
+	// Turns, when set (the case's "messages"), is the case's own
+	// conversation, replacing the suite's prompt or messages for it.
+	Turns []Turn
 	// Hash is the hex SHA-256 of the case's content (fields, references, image bytes).
 	Hash string
+}
+
+// Turn is one message of a conversation template: a role (system, user
+// or assistant) and its content, a text/template over the case's fields.
+type Turn struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// Example is one few-shot example: a user message and the assistant's
+// answer, both plain text.
+type Example struct {
+	User      string `json:"user"`
+	Assistant string `json:"assistant"`
 }
 
 // Score is one scorer's verdict on one output.
