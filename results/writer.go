@@ -5,13 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/suites"
 )
 
 // ErrWriterClosed is returned by Put on a closed Writer.
@@ -230,14 +233,15 @@ func (w *Writer) loop() {
 	}
 }
 
-// insertResultSQL adds a result unless its key is stored; RETURNING yields
-// its id only when it was inserted.
+// insertResultSQL adds a result unless its key is stored; the statement's
+// change count says whether it did (1) or not (0), and then the last
+// inserted rowid is its id. (Exec with the change count costs less than a
+// RETURNING query, which needs a row cursor per result.)
 const insertResultSQL = `INSERT INTO results
     (run_id, suite, case_id, target, repeat, output, started, latency_ns, ttft_ns, wait_ns, retry_ns,
      attempts, input_tokens, output_tokens, model_reported, finish_reason, error_class, error_code, error_message)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-ON CONFLICT DO NOTHING
-RETURNING id`
+ON CONFLICT DO NOTHING`
 
 // replaceCanceledSQL overwrites a stored result of class canceled (a call
 // cut off by an interruption and made again on resume) with the same
@@ -265,19 +269,15 @@ func (s *Store) writeBatch(ctx context.Context, batch []*Result) error {
 				delScores.Close()
 			}
 		}()
-		insScore, err := tx.PrepareContext(ctx, insertScoreSQL)
-		if err != nil {
-			return err
-		}
-		defer insScore.Close()
+		scores := &scoreRows{tx: tx, now: now}
+		defer scores.close()
 
 		for _, r := range batch {
 			args := []any{r.RunID, r.Suite, r.CaseID, r.Target, r.Repeat, r.Output, nullTime(r.Started),
 				int64(r.Latency), int64(r.TTFT), int64(r.Wait), int64(r.RetryTime),
 				r.Attempts, r.InputTokens, r.OutputTokens, r.ModelReported, r.FinishReason,
 				r.ErrorClass, r.ErrorCode, r.ErrorMessage}
-			var id int64
-			err := ins.QueryRowContext(ctx, args...).Scan(&id)
+			id, err := insertedID(ins.ExecContext(ctx, args...))
 			if errors.Is(err, sql.ErrNoRows) {
 				if repl == nil {
 					if repl, err = tx.PrepareContext(ctx, replaceCanceledSQL); err != nil {
@@ -300,9 +300,12 @@ func (s *Store) writeBatch(ctx context.Context, batch []*Result) error {
 			if err != nil {
 				return fmt.Errorf("result %s of run %s: %w", r.Key(), r.RunID, explain(err))
 			}
-			if err := insertScores(ctx, insScore, id, r.Scores, now); err != nil {
-				return fmt.Errorf("result %s of run %s: %w", r.Key(), r.RunID, err)
+			if err := scores.add(ctx, id, r.Scores); err != nil {
+				return fmt.Errorf("scores of run %s: %w", r.RunID, err)
 			}
+		}
+		if err := scores.flush(ctx); err != nil {
+			return fmt.Errorf("scores of run %s: %w", batch[0].RunID, err)
 		}
 		return nil
 	})
@@ -310,6 +313,92 @@ func (s *Store) writeBatch(ctx context.Context, batch []*Result) error {
 		return fmt.Errorf("write batch of %d results: %w", len(batch), err)
 	}
 	return nil
+}
+
+// scoresPerInsert is the most score rows one INSERT statement carries
+// (9 parameters each, well under SQLite's limit of 32,766).
+const scoresPerInsert = 64
+
+// scoreRows collects a batch's scores and inserts them scoresPerInsert rows
+// per statement: one statement per score would cost more than the rows.
+// Rows keep their order, so ids (and with them "the newest score of a
+// scorer") follow the order the scores were added in.
+type scoreRows struct {
+	tx   *sql.Tx
+	now  string
+	full *sql.Stmt // scoresPerInsert rows, prepared when first needed
+	args []any
+	n    int
+}
+
+func (b *scoreRows) add(ctx context.Context, resultID int64, ss []suites.Score) error {
+	for i, sc := range ss {
+		value := sql.NullFloat64{Float64: sc.Value, Valid: !math.IsNaN(sc.Value)}
+		b.args = append(b.args, resultID, sc.Scorer, sc.Version, i, value, boolInt(sc.Binary), sc.Extracted, sc.Tokenizer, b.now)
+		b.n++
+		if b.n < scoresPerInsert {
+			continue
+		}
+		if b.full == nil {
+			st, err := b.tx.PrepareContext(ctx, insertScoresSQL(scoresPerInsert))
+			if err != nil {
+				return err
+			}
+			b.full = st
+		}
+		if _, err := b.full.ExecContext(ctx, b.args...); err != nil {
+			return err
+		}
+		b.args, b.n = b.args[:0], 0
+	}
+	return nil
+}
+
+// flush inserts the rows left over.
+func (b *scoreRows) flush(ctx context.Context) error {
+	if b.n == 0 {
+		return nil
+	}
+	_, err := b.tx.ExecContext(ctx, insertScoresSQL(b.n), b.args...)
+	b.args, b.n = b.args[:0], 0
+	return err
+}
+
+func (b *scoreRows) close() {
+	if b.full != nil {
+		b.full.Close()
+	}
+}
+
+// insertScoresSQL is insertScoreSQL with n rows of values.
+func insertScoresSQL(n int) string {
+	var sb strings.Builder
+	head, _, _ := strings.Cut(insertScoreSQL, "VALUES")
+	sb.WriteString(head)
+	sb.WriteString("VALUES ")
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	return sb.String()
+}
+
+// insertedID is the rowid an INSERT ... ON CONFLICT DO NOTHING added, or
+// sql.ErrNoRows when it added none.
+func insertedID(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, sql.ErrNoRows
+	}
+	return res.LastInsertId()
 }
 
 // explain adds what SQLite's bare "FOREIGN KEY constraint failed" means here.
