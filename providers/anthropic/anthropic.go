@@ -130,6 +130,9 @@ func (c *Client) AdjustParams(p providers.Params) (providers.Params, []string) {
 
 // Complete performs one call. Every failure is a *providers.Error.
 func (c *Client) Complete(ctx context.Context, req *providers.Request) (*providers.Response, error) {
+	if err := providers.RefuseRemoteImages(req); err != nil {
+		return nil, err
+	}
 	resp, perr := c.complete(ctx, req)
 	if perr != nil {
 		perr.Message = providers.Redact(perr.Message, c.cfg.APIKey)

@@ -120,6 +120,9 @@ func (c *Client) URL(model string, stream bool) string {
 
 // Complete performs one call. Every failure is a *providers.Error.
 func (c *Client) Complete(ctx context.Context, req *providers.Request) (*providers.Response, error) {
+	if err := providers.RefuseRemoteImages(req); err != nil {
+		return nil, err
+	}
 	resp, perr := c.complete(ctx, req)
 	if perr != nil {
 		perr.Message = providers.Redact(perr.Message, c.cfg.APIKey)

@@ -123,6 +123,9 @@ func (c *Client) Complete(ctx context.Context, req *providers.Request) (*provide
 	if c.compat != nil {
 		return c.compat.Complete(ctx, req)
 	}
+	if err := providers.RefuseRemoteImages(req); err != nil {
+		return nil, err
+	}
 	r := *req
 	r.Params, _ = adjustNative(req.Params)
 	resp, perr := c.native.complete(ctx, &r)

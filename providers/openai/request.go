@@ -131,9 +131,13 @@ func NeedsMaxCompletionTokens(model string) bool {
 	return reasoningModel.MatchString(m)
 }
 
-// imageURL renders an image inline: a data: URL, or bare base64 for
-// servers that want it. An image without a media type gets the sniffed one.
+// imageURL renders an image: its http(s) URL when it has one (the server
+// fetches it), else inline as a data: URL, or bare base64 for servers that
+// want it. An image without a media type gets the sniffed one.
 func (c *Client) imageURL(img providers.Image) string {
+	if img.URL != "" {
+		return img.URL
+	}
 	b64 := base64.StdEncoding.EncodeToString(img.Data)
 	if c.opts.BareBase64Images {
 		return b64

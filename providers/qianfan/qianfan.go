@@ -139,6 +139,9 @@ func (c *Client) Complete(ctx context.Context, req *providers.Request) (*provide
 	if c.v2 != nil {
 		return c.v2.Complete(ctx, &r)
 	}
+	if err := providers.RefuseRemoteImages(req); err != nil {
+		return nil, err
+	}
 	resp, perr := c.v1.complete(ctx, &r)
 	if perr != nil {
 		return nil, perr

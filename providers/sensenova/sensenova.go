@@ -117,6 +117,9 @@ func (c *Client) Complete(ctx context.Context, req *providers.Request) (*provide
 	r := *req
 	r.Params, _ = c.AdjustParams(req.Params)
 	if c.native {
+		if err := providers.RefuseRemoteImages(req); err != nil {
+			return nil, err
+		}
 		resp, perr := c.nat.complete(ctx, &r)
 		if perr != nil {
 			perr.Message = providers.Redact(perr.Message, c.nat.secrets()...)
