@@ -25,6 +25,9 @@ type Config struct {
 	Suites  []string `yaml:"suites"`
 	Repeats int      `yaml:"repeats"`
 	Seed    int64    `yaml:"seed"`
+	// Tags, when set, narrows every suite to its cases tagged with at
+	// least one of them (llmbench run --tag sets it; see WithTags).
+	Tags []string `yaml:"tags"`
 
 	// Judge is the model that scores suites using the judge scorer: the
 	// name of a target that also judges, or a target written inline that

@@ -133,6 +133,9 @@ func Prepare(cfg *Config, getenv func(string) string, client *http.Client) (*Pre
 		seen[s.Name] = ref
 		p.Suites = append(p.Suites, s)
 	}
+	var tagProblems []string
+	p.Suites, tagProblems = narrowByTags(cfg.Tags, p.Suites)
+	problems = append(problems, tagProblems...)
 	for i := range cfg.Targets {
 		tc := &cfg.Targets[i]
 		t, simulated, err := buildTarget(tc, getenv, client)

@@ -55,7 +55,7 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 		hashes[s.Name] = s.Hash
 	}
 	type suiteScorers struct {
-		scorers []suites.Scorer
+		scorers *suites.ScorerSet
 		cases   map[string]*suites.Case
 	}
 	bySuite := map[string]*suiteScorers{}
@@ -65,6 +65,7 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 		if err != nil {
 			return nil, fmt.Errorf("load suite %s of run %s (pass --config-dir where its files are): %w", ref, runID, err)
 		}
+		s = s.WithTags(cfg.Tags) // the cases the run asked
 		h, ok := hashes[s.Name]
 		if !ok {
 			continue
@@ -72,12 +73,12 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 		if h != s.Hash {
 			return nil, fmt.Errorf("suite %s changed since run %s (hash %.12s, now %.12s); rescoring needs the suite as it was", s.Name, runID, h, s.Hash)
 		}
-		list, err := s.BuildScorers()
+		set, err := s.BuildScorerSet()
 		if err != nil {
 			return nil, err
 		}
 		// The judge's scores stay as they are: rescoring calls no model.
-		ss := &suiteScorers{scorers: inlineScorers(list), cases: map[string]*suites.Case{}}
+		ss := &suiteScorers{scorers: set.Filter(isInline), cases: map[string]*suites.Case{}}
 		for i := range s.Cases {
 			ss.cases[s.Cases[i].ID] = &s.Cases[i]
 		}
@@ -102,15 +103,19 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 			return nil, err
 		}
 		ss := bySuite[r.Suite]
-		if !r.OK() || ss == nil || len(ss.scorers) == 0 {
+		if !r.OK() || ss == nil {
 			continue
 		}
 		c := ss.cases[r.CaseID]
 		if c == nil {
 			return nil, fmt.Errorf("result %s has no case in suite %s", r.Key(), r.Suite)
 		}
-		scores := make([]suites.Score, len(ss.scorers))
-		for i, sc := range ss.scorers {
+		list := ss.scorers.For(c)
+		if len(list) == 0 {
+			continue
+		}
+		scores := make([]suites.Score, len(list))
+		for i, sc := range list {
 			scores[i] = sc.Score(r.Output, c)
 		}
 		batch[r.Key()] = scores

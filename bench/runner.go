@@ -198,13 +198,13 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 	defer fail(nil)
 	abortCtx := abort
 
-	scorers := map[string][]suites.Scorer{}
+	scorers := map[string]*suites.ScorerSet{}
 	for _, s := range plan.Suites {
-		list, err := s.BuildScorers()
+		set, err := s.BuildScorerSet()
 		if err != nil {
 			return out, err
 		}
-		scorers[s.Name] = inlineScorers(list)
+		scorers[s.Name] = set.Filter(isInline)
 	}
 
 	var (
@@ -262,7 +262,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 							continue
 						}
 						select {
-						case jobs <- job{suite: s, scorer: scorers[s.Name], c: c, repeat: rep}:
+						case jobs <- job{suite: s, scorer: scorers[s.Name].For(c), c: c, repeat: rep}:
 						case <-failCtx.Done():
 							notMade.Add(1)
 						}
@@ -511,17 +511,10 @@ func (r *Runner) backoff(n int, hint time.Duration) time.Duration {
 	return half + rand.N(half+1)
 }
 
-// inlineScorers drops the deferred scorers (the judge) from a suite's
-// list: their scores come from a later phase, never from Score.
-func inlineScorers(list []suites.Scorer) []suites.Scorer {
-	out := make([]suites.Scorer, 0, len(list))
-	for _, sc := range list {
-		if !suites.IsDeferred(sc) {
-			out = append(out, sc)
-		}
-	}
-	return out
-}
+// isInline is true for the scorers that score an answer when it arrives:
+// every one but the deferred (the judge), whose scores come from a later
+// phase, never from Score.
+func isInline(sc suites.Scorer) bool { return !suites.IsDeferred(sc) }
 
 // MergeParams returns the target's parameters with the suite's set ones on
 // top: a suite knows what its cases need (e.g. a longer max_tokens).

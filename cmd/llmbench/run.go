@@ -23,7 +23,7 @@ func runCommand(abort context.Context) *cli.Command {
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "run a config's suites against its targets and store the results",
-		UsageText: "llmbench run --config FILE [--db FILE] [--resume ID|last] [--wait-lock]",
+		UsageText: "llmbench run --config FILE [--db FILE] [--resume ID|last] [--wait-lock] [--tag T ...]",
 		Description: `Runs every case of every suite in the config against every target, concurrently
 (each target's concurrency and rpm apply across all suites), scores each answer and
 stores it in the database. Prints "run <ID>" first on stdout, progress on stderr,
@@ -37,12 +37,18 @@ with --resume. Every result is on disk once committed, so a run killed any other
 One run at a time writes to a database: a second "llmbench run" on it fails with an
 error naming the run in progress, or waits for it with --wait-lock. Reports and
 "runs list" read while a run writes. API keys are read from environment variables,
-never from the config.`,
+never from the config.
+
+--tag T asks only the cases whose "tags" include T (give it again for more tags: a
+case with any of them is asked). The tags are recorded with the run's config, and
+each suite is hashed over the cases asked, so a narrowed run is never compared as
+the whole suite.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "run config `FILE` (YAML; required)"},
 			dbFlag(),
 			&cli.StringFlag{Name: "resume", Usage: "continue run `ID` (or \"last\": the config's latest unfinished run), calling only what has no result yet"},
 			&cli.BoolFlag{Name: "wait-lock", Usage: "if another run is writing to the database, wait for it to finish instead of failing"},
+			&cli.StringSliceFlag{Name: "tag", Usage: "ask only the cases tagged `T` (repeatable: a case with any of them is asked; resume with the same tags)"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := requireNoArgs(c); err != nil {
@@ -54,6 +60,9 @@ never from the config.`,
 			cfg, err := bench.LoadConfig(c.String("config"))
 			if err != nil {
 				return err
+			}
+			if cfg, err = cfg.WithTags(c.StringSlice("tag")); err != nil {
+				return withCode(ExitUsage, err)
 			}
 			return executeRun(c.Context, abort, cfg, runOptions{DB: c.String("db"), Resume: c.String("resume"), WaitLock: c.Bool("wait-lock")}, nil, c.App.Writer, c.App.ErrWriter)
 		},
