@@ -727,6 +727,9 @@ func (b *caseBuilder) add(v any, at casePos, caseLine int) {
 	}
 	if tags, has := obj["tags"]; has {
 		list, ok := stringList(tags)
+		if l, isList := tags.([]any); isList && ok {
+			ok = !slices.ContainsFunc(l, func(e any) bool { _, s := e.(string); return !s })
+		}
 		if !ok {
 			bad(`"tags" must be a list of strings, not a %s`, jsonKind(tags))
 		}
