@@ -70,6 +70,10 @@ type TargetConfig struct {
 	Stream *bool `yaml:"stream"`
 	// Timeout bounds one attempt (default 120s), as a Go duration ("90s").
 	Timeout string `yaml:"timeout"`
+	// StallTimeout ends an attempt whose response body sends nothing for
+	// this long once the headers are in (default 30s; "off" disables it):
+	// a timeout with code "stall", retried like any timeout.
+	StallTimeout string `yaml:"stall_timeout"`
 	// MaxAttempts bounds the attempts per call, retries included (default 4).
 	MaxAttempts int `yaml:"max_attempts"`
 	// Suites, when set, limits the target to these suites (by suite name):
@@ -112,11 +116,12 @@ func LoadConfig(path string) (*Config, error) {
 // relative suite paths.
 func ParseConfig(path string, data []byte) (*Config, error) {
 	var c Config
-	if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
+	c.Source = string(data)
+	data = normalizeNewlines(data)
+	if err := decodeYAML(path, data, &c, yaml.Strict()); err != nil {
 		return nil, yamlError(path, err)
 	}
 	c.Path = path
-	c.Source = string(data)
 	if c.Name == "" {
 		base := filepath.Base(path)
 		c.Name = strings.TrimSuffix(base, filepath.Ext(base))
@@ -132,6 +137,10 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 }
 
 func yamlError(path string, err error) error {
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		return ce
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		line := 0
@@ -236,6 +245,12 @@ func (t *TargetConfig) validate(what string, line func(key, value string) int) e
 			return bad(line("timeout", t.Timeout), "target %q: timeout %q is not a positive duration like 90s or 2m", t.Name, t.Timeout)
 		}
 	}
+	if t.StallTimeout != "" && t.StallTimeout != "off" {
+		d, err := time.ParseDuration(t.StallTimeout)
+		if err != nil || d <= 0 {
+			return bad(line("stall_timeout", t.StallTimeout), "target %q: stall_timeout %q is not a positive duration like 30s, or off", t.Name, t.StallTimeout)
+		}
+	}
 	return nil
 }
 
@@ -245,6 +260,18 @@ func (t *TargetConfig) TimeoutDuration() time.Duration {
 		return d
 	}
 	return DefaultTimeout
+}
+
+// StallTimeoutDuration is the stall limit as providers.Config takes it:
+// 0 for the default, negative for "off".
+func (t *TargetConfig) StallTimeoutDuration() time.Duration {
+	if t.StallTimeout == "off" {
+		return -1
+	}
+	if d, err := time.ParseDuration(t.StallTimeout); err == nil && d > 0 {
+		return d
+	}
+	return 0
 }
 
 // Streaming reports whether answers are streamed.

@@ -175,6 +175,7 @@ func buildTarget(tc *TargetConfig, getenv func(string) string, client *http.Clie
 	if client == nil {
 		pc.HTTPClient = targetClient(max(tc.Concurrency, DefaultConcurrency))
 	}
+	pc.StallTimeout = tc.StallTimeoutDuration()
 	prov, err := providers.New(pc)
 	if err != nil {
 		return t, false, fmt.Errorf("target %q: %v", tc.Name, err)
