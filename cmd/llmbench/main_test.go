@@ -60,6 +60,9 @@ func TestExitCodes(t *testing.T) {
 	os.WriteFile(badSuite, []byte("name: x\nprompt: \"{{.q}}\"\nscorers: [exact]\ncases:\n  - {id: a, q: hi, reference: hi}\n  - {id: a, q: ho, reference: ho}\n"), 0o644)
 	badConfig := filepath.Join(dir, "c.yaml")
 	os.WriteFile(badConfig, []byte("targets:\n  - name: a\n    provider: openai\n    model: m\n    base_url: http://127.0.0.1:1/v1\nsuites: [suite.yaml]\n"), 0o644)
+	// Saved on Windows, with a misspelt key on line 6.
+	malformed := filepath.Join(dir, "malformed.yaml")
+	os.WriteFile(malformed, []byte("# nightly\r\ntargets:\r\n  - name: a\r\n    provider: sim\r\n    model: m\r\n    concurency: 4\r\nsuites: [reasoning]\r\n"), 0o644)
 	tests := []struct {
 		name string
 		args []string
@@ -72,8 +75,10 @@ func TestExitCodes(t *testing.T) {
 		{"stray argument", []string{"runs", "list", "extra"}, ExitUsage, "flags go before arguments"},
 		{"validate without path", []string{"suites", "validate"}, ExitUsage, "needs at least one"},
 		{"broken suite", []string{"suites", "validate", badSuite}, ExitFailed, "suite.yaml:"},
-		{"broken suite in run: nothing runs", []string{"run", "--config", badConfig, "--db", filepath.Join(dir, "x.db")}, ExitFailed, "suite.yaml:"},
+		{"broken suite in run: nothing runs", []string{"run", "--config", badConfig, "--db", filepath.Join(dir, "x.db")}, ExitFailed, "suite.yaml:6:"},
+		{"malformed config in run: nothing runs", []string{"run", "--config", malformed, "--db", filepath.Join(dir, "x.db")}, ExitFailed, "malformed.yaml:6:"},
 		{"missing config", []string{"run", "--config", filepath.Join(dir, "none.yaml")}, ExitFailed, "none.yaml"},
+		{"unknown fault preset", []string{"sim", "--faults", "hurricane", "--addr", "127.0.0.1:0"}, ExitUsage, "storm"},
 		{"report without db", []string{"report", "--db", filepath.Join(dir, "none.db")}, ExitFailed, "does not exist"},
 	}
 	for _, tt := range tests {
@@ -88,7 +93,7 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.db")); err == nil {
-		t.Error("a run with a broken suite created a database")
+		t.Error("a run with a broken suite or config created a database")
 	}
 }
 
