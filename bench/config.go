@@ -1,14 +1,20 @@
 package bench
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 
 	"github.com/llmbench/llmbench/providers"
 )
@@ -34,10 +40,10 @@ type Config struct {
 	// only judges (see JudgeConfig). nil: no judge.
 	Judge *JudgeConfig `yaml:"judge"`
 
-	// Reserved for later work; accepted so configs written for newer versions
-	// load, and reported as unused.
-	Prices any `yaml:"prices"`
-	Quotas any `yaml:"quotas"`
+	// Pricing is the cost part of the config: prices:, exchange: and
+	// quotas: (see Pricing). The report prices each target's tokens with
+	// it, over the built-in table (DefaultPrices).
+	Pricing `yaml:",inline"`
 
 	// Path is the file the config was read from ("" when built in code).
 	Path string `yaml:"-"`
@@ -126,6 +132,13 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		base := filepath.Base(path)
 		c.Name = strings.TrimSuffix(base, filepath.Ext(base))
 	}
+	// The cost keys are read again from the syntax tree, so that every
+	// price, rate and quota is checked with the line it is written on.
+	pricing, err := parsePricing(path, data)
+	if err != nil {
+		return nil, err
+	}
+	c.Pricing = pricing
 	if err := c.validate(lineFinder(data)); err != nil {
 		var ce *ConfigError
 		if errors.As(err, &ce) && ce.File == "" {
@@ -205,7 +218,10 @@ func (c *Config) validate(line func(key, value string) int) error {
 	if !seen[c.Baseline] {
 		return bad(line("baseline", c.Baseline), "baseline %q is not one of the targets", c.Baseline)
 	}
-	return c.validateJudge(line, seen)
+	if err := c.validateJudge(line, seen); err != nil {
+		return err
+	}
+	return c.validateQuotas(seen)
 }
 
 // validate checks one target and fills its defaults; what names it in
@@ -278,16 +294,9 @@ func (t *TargetConfig) StallTimeoutDuration() time.Duration {
 func (t *TargetConfig) Streaming() bool { return t.Stream == nil || *t.Stream }
 
 // Unused lists reserved keys that are set but not used by this version.
-func (c *Config) Unused() []string {
-	var out []string
-	if c.Prices != nil {
-		out = append(out, "prices")
-	}
-	if c.Quotas != nil {
-		out = append(out, "quotas")
-	}
-	return out
-}
+// This version uses every key it accepts, so the list is empty; callers
+// keep printing it for configs of versions that reserve keys again.
+func (c *Config) Unused() []string { return nil }
 
 // Dir is the folder suite paths are relative to.
 func (c *Config) Dir() string {
@@ -357,4 +366,320 @@ func isLoopback(u string) bool {
 		}
 	}
 	return false
+}
+
+// Pricing is the cost part of a config, written as:
+//
+//	prices:            # per million tokens, in the provider's own currency
+//	  - {model: gpt-4o, input: 2.50, output: 10.00, currency: USD, date: 2026-05-27, source: "openai.com/api/pricing"}
+//	exchange: {USD_CNY: 7.12, date: 2026-11-01, source: "..."}
+//	quotas:            # free tokens per target
+//	  - {target: ernie, tokens: 1000000, note: "launch promotion"}
+//
+// Every key is optional. A price given here replaces the built-in table's
+// prices of the same model (DefaultPrices); the report shows each cost in
+// the price's currency, and in both USD and CNY when exchange: is set.
+type Pricing struct {
+	Prices   []Price   `yaml:"prices"`
+	Exchange *Exchange `yaml:"exchange"`
+	Quotas   []Quota   `yaml:"quotas"`
+}
+
+// Price is what one model costs per million tokens, in the provider's own
+// currency, as read on Date from Source.
+type Price struct {
+	// Model is the model id the price applies to, as targets write it in
+	// model: (compared without regard to case).
+	Model string `yaml:"model"`
+	// Provider, when set, limits the price to targets of that provider.
+	Provider string `yaml:"provider"`
+	// Input and Output are the prices of a million input (prompt) and
+	// output (completion) tokens. Zero is a real price: a free model.
+	Input  float64 `yaml:"input"`
+	Output float64 `yaml:"output"`
+	// Currency is USD or CNY (written in any case; stored upper case).
+	Currency string `yaml:"currency"`
+	// Date is when the price was read: YYYY-MM-DD, or YYYY-MM or YYYY
+	// when only that much is known.
+	Date string `yaml:"date"`
+	// Source says where the price was read (a URL or a note); optional.
+	Source string `yaml:"source"`
+}
+
+// Currencies a price may be written in.
+const (
+	USD = "USD"
+	CNY = "CNY"
+)
+
+// Exchange converts between the two currencies, so every cost can be shown
+// in both.
+type Exchange struct {
+	// USDCNY is how many yuan one US dollar buys.
+	USDCNY float64 `yaml:"USD_CNY"`
+	// Date and Source say when and where the rate was read (Date as in
+	// Price; required).
+	Date   string `yaml:"date"`
+	Source string `yaml:"source"`
+}
+
+// Convert returns amount (in currency cur) in USD and in CNY.
+func (e *Exchange) Convert(amount float64, cur string) (usd, cny float64) {
+	if cur == CNY {
+		return amount / e.USDCNY, amount
+	}
+	return amount, amount * e.USDCNY
+}
+
+// Quota is a number of free tokens granted for one target (a promotion, a
+// trial). The report shows how many of them a run used: input and output
+// tokens together.
+type Quota struct {
+	Target string `yaml:"target"`
+	Tokens int64  `yaml:"tokens"`
+	Note   string `yaml:"note"`
+
+	line int // where the entry is written, for errors found later
+}
+
+// DefaultPrices is the built-in price table (prices_default.yaml): dated
+// list prices of the models the project was seeded with, each with its
+// source. A config's prices: replace the entries of the models they name.
+func DefaultPrices() []Price {
+	return slices.Clone(defaultPrices())
+}
+
+//go:embed prices_default.yaml
+var defaultPricesYAML []byte
+
+// defaultPrices parses the embedded table once. It is part of the binary,
+// so a parse error is a programming error (TestDefaultPrices catches it).
+var defaultPrices = sync.OnceValue(func() []Price {
+	p, err := parsePricing("prices_default.yaml", defaultPricesYAML)
+	if err != nil {
+		panic("bench: built-in price table: " + err.Error())
+	}
+	return p.Prices
+})
+
+// ParsePricing reads the prices:, exchange: and quotas: keys of a YAML
+// document (a config file, or a file holding only those keys) and checks
+// them; any other key is ignored. path names the document in errors, with
+// the line of each problem. Quota targets are not checked against targets
+// here (ParseConfig does that for a whole config).
+func ParsePricing(path string, data []byte) (Pricing, error) {
+	return parsePricing(path, data)
+}
+
+func parsePricing(path string, data []byte) (p Pricing, err error) {
+	// goccy/go-yaml can panic on odd input (see decodeYAML); a config
+	// file must give an error, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = Pricing{}, &ConfigError{File: path, Msg: fmt.Sprintf("the YAML decoder cannot read the prices, exchange or quotas (%v)", r)}
+		}
+	}()
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return p, yamlError(path, err)
+	}
+	bad := func(line int, format string, args ...any) error {
+		return &ConfigError{File: path, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	var priceLines []int
+	for _, doc := range f.Docs {
+		for _, kv := range mappingValues(doc.Body) {
+			key := kv.Key.String()
+			switch key {
+			case "prices", "quotas":
+				if _, null := kv.Value.(*ast.NullNode); null {
+					continue
+				}
+				seq, ok := kv.Value.(*ast.SequenceNode)
+				if !ok {
+					return p, bad(nodeLine(kv.Value), "%s: must be a list of entries (- {...})", key)
+				}
+				for _, el := range seq.Values {
+					if key == "prices" {
+						var pr Price
+						if err := yaml.NodeToValue(el, &pr, yaml.Strict()); err != nil {
+							return p, yamlError(path, err)
+						}
+						if err := pr.check(func(field string) int { return fieldLine(el, field) }); err != nil {
+							return p, bad(err.line, "%s", err.msg)
+						}
+						p.Prices = append(p.Prices, pr)
+						priceLines = append(priceLines, nodeLine(el))
+						continue
+					}
+					var q Quota
+					if err := yaml.NodeToValue(el, &q, yaml.Strict()); err != nil {
+						return p, yamlError(path, err)
+					}
+					q.line = nodeLine(el)
+					if err := q.check(func(field string) int { return fieldLine(el, field) }); err != nil {
+						return p, bad(err.line, "%s", err.msg)
+					}
+					p.Quotas = append(p.Quotas, q)
+				}
+			case "exchange":
+				if _, null := kv.Value.(*ast.NullNode); null {
+					continue
+				}
+				var e Exchange
+				if err := yaml.NodeToValue(kv.Value, &e, yaml.Strict()); err != nil {
+					return p, yamlError(path, err)
+				}
+				if err := e.check(func(field string) int { return fieldLine(kv.Value, field) }); err != nil {
+					return p, bad(err.line, "%s", err.msg)
+				}
+				p.Exchange = &e
+			}
+		}
+	}
+	// One price per (model, provider) and one quota per target: a second
+	// one would silently win or lose.
+	type pk struct{ model, provider string }
+	prices := map[pk]bool{}
+	for i, pr := range p.Prices {
+		k := pk{strings.ToLower(pr.Model), strings.ToLower(pr.Provider)}
+		if prices[k] {
+			what := pr.Model
+			if pr.Provider != "" {
+				what += " (provider " + pr.Provider + ")"
+			}
+			return p, bad(priceLines[i], "prices: %s is priced twice; keep one entry", what)
+		}
+		prices[k] = true
+	}
+	quotas := map[string]bool{}
+	for _, q := range p.Quotas {
+		if quotas[q.Target] {
+			return p, bad(q.line, "quotas: target %q has two quotas; keep one", q.Target)
+		}
+		quotas[q.Target] = true
+	}
+	return p, nil
+}
+
+// lineMsg is a problem with the line it is on.
+type lineMsg struct {
+	line int
+	msg  string
+}
+
+func (pr *Price) check(line func(field string) int) *lineMsg {
+	bad := func(field, format string, args ...any) *lineMsg {
+		return &lineMsg{line(field), fmt.Sprintf(format, args...)}
+	}
+	pr.Model = strings.TrimSpace(pr.Model)
+	pr.Provider = strings.TrimSpace(pr.Provider)
+	if pr.Model == "" {
+		return bad("", "prices: an entry has no model: write the model id as targets give it in model:")
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"input", pr.Input}, {"output", pr.Output}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
+			return bad(f.name, "prices: %s: %s price %v is not a price (a number ≥ 0, per million tokens)", pr.Model, f.name, f.v)
+		}
+	}
+	cur := strings.ToUpper(strings.TrimSpace(pr.Currency))
+	if cur != USD && cur != CNY {
+		if pr.Currency == "" {
+			return bad("", "prices: %s has no currency: add currency: USD or currency: CNY", pr.Model)
+		}
+		return bad("currency", "prices: %s: currency %q is not USD or CNY", pr.Model, pr.Currency)
+	}
+	pr.Currency = cur
+	if pr.Date == "" {
+		return bad("", "prices: %s has no date: add date: YYYY-MM-DD (when the price was read)", pr.Model)
+	}
+	if !validDate(pr.Date) {
+		return bad("date", "prices: %s: date %q is not YYYY-MM-DD (or YYYY-MM, YYYY)", pr.Model, pr.Date)
+	}
+	return nil
+}
+
+func (q *Quota) check(line func(field string) int) *lineMsg {
+	q.Target = strings.TrimSpace(q.Target)
+	if q.Target == "" {
+		return &lineMsg{line(""), "quotas: an entry has no target: name the target the free tokens are for"}
+	}
+	if q.Tokens <= 0 {
+		return &lineMsg{line("tokens"), fmt.Sprintf("quotas: %s: tokens must be a positive number of free tokens", q.Target)}
+	}
+	return nil
+}
+
+func (e *Exchange) check(line func(field string) int) *lineMsg {
+	if !(e.USDCNY > 0) || math.IsInf(e.USDCNY, 0) {
+		return &lineMsg{line("USD_CNY"), "exchange: USD_CNY must be the positive number of yuan one US dollar buys"}
+	}
+	if e.Date == "" {
+		return &lineMsg{line(""), "exchange: the rate has no date: add date: YYYY-MM-DD (when the rate was read)"}
+	}
+	if !validDate(e.Date) {
+		return &lineMsg{line("date"), fmt.Sprintf("exchange: date %q is not YYYY-MM-DD (or YYYY-MM, YYYY)", e.Date)}
+	}
+	return nil
+}
+
+// validDate accepts a day, a month or a year: a price's date is often
+// known only to the month.
+func validDate(s string) bool {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// validateQuotas checks that each quota names a target (or the judge).
+func (c *Config) validateQuotas(seen map[string]bool) error {
+	for _, q := range c.Quotas {
+		if seen[q.Target] || (c.Judge != nil && c.Judge.Name() == q.Target) {
+			continue
+		}
+		return &ConfigError{Line: q.line, Msg: fmt.Sprintf("quotas: %q is not one of the targets (known: %s)", q.Target, strings.Join(c.targetNames(), ", "))}
+	}
+	return nil
+}
+
+// nodeLine is the line a YAML node starts on (0 when unknown).
+func nodeLine(n ast.Node) int {
+	if n == nil {
+		return 0
+	}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Line
+	}
+	return 0
+}
+
+// fieldLine is the line of key field in mapping n, or n's own line when
+// field is "" or absent.
+func fieldLine(n ast.Node, field string) int {
+	if field != "" {
+		for _, kv := range mappingValues(n) {
+			if kv.Key.String() == field {
+				return nodeLine(kv.Key)
+			}
+		}
+	}
+	return nodeLine(n)
+}
+
+// mappingValues lists the key-value pairs of a mapping node; the parser
+// gives a mapping of one key as the pair itself.
+func mappingValues(n ast.Node) []*ast.MappingValueNode {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		return m.Values
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{m}
+	}
+	return nil
 }
