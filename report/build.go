@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/llmbench/llmbench/bench"
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/results"
 )
@@ -39,6 +40,16 @@ type Data struct {
 	// Judge is the judge model of suites with the judge scorer, when the
 	// source records one (see JudgeSource); nil otherwise.
 	Judge *JudgeSummary
+	// Cost is the Cost section: prices, exchange rate, totals and quotas
+	// (see cost.go); the per-cell and per-target costs are on the cells
+	// and targets.
+	Cost *CostSummary
+	// Trend is the history of the run's config (see HistorySource); nil
+	// when fewer than two runs can be shown.
+	Trend *Trend
+	// Previous is the run the changed marks compare with (see
+	// Options.Previous); nil when there is none.
+	Previous *Previous
 }
 
 // Options tune Build. The zero value is the default.
@@ -47,6 +58,17 @@ type Options struct {
 	// and 1: the Wilson z and the bootstrap percentiles follow it. Zero
 	// means DefaultLevel (0.95).
 	Level float64
+	// Pricing, when set, is applied over the built-in price table and the
+	// prices in the run's recorded config: its prices replace theirs for
+	// the models it names, its exchange rate and quotas theirs. PricingFrom
+	// names it in the report (a file name; default OriginOverride).
+	Pricing     *bench.Pricing
+	PricingFrom string
+	// Previous chooses the run whose answers the changed-since-previous
+	// marks compare with: PreviousAuto ("" too) for the newest completed
+	// run of the same config before this one (when the source is a
+	// HistorySource), PreviousNone for no marks, or a run ID.
+	Previous string
 }
 
 // TargetSummary is a target with its figures over all suites.
@@ -61,6 +83,9 @@ type TargetSummary struct {
 	// LatencySamples and TTFTSamples are the successful calls' latencies
 	// and non-zero times to first token, sorted, for the ECDF plots.
 	LatencySamples, TTFTSamples []time.Duration
+	// Cost is the cost of the target's calls over all suites (judge calls
+	// not included: see CostSummary.Judge).
+	Cost Cost
 }
 
 // Calls is what is known about a group of calls beyond their scores.
@@ -185,6 +210,10 @@ type Cell struct {
 	// NotRun is true when the target made no call for the suite (it is
 	// limited to other suites, like a lead baseline).
 	NotRun bool
+	// Cost is the cost of the cell's calls; Front marks the cell on the
+	// suite's quality-vs-cost and quality-vs-latency Pareto fronts.
+	Cost  Cost
+	Front Front
 }
 
 // Row is one (case, repeat) of a suite with every target's answer.
@@ -200,6 +229,8 @@ type Row struct {
 	Answers []Answer
 	// Lost is true when some target's answer here is marked Lost.
 	Lost bool
+	// Changed is true when some target's answer here is marked Changed.
+	Changed bool
 }
 
 // Answer is one target's result for a row.
@@ -219,6 +250,10 @@ type Answer struct {
 	// target's mean score is below the baseline's (both scored; without
 	// repeats: this answer scored below the baseline's).
 	Lost bool
+	// Changed is true when the answer differs from the previous run's
+	// (see Data.Previous); Was then says what that run had.
+	Changed bool
+	Was     *Was
 }
 
 // Truncated reports whether Output was cut.
@@ -258,7 +293,12 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 	if err != nil {
 		return nil, err
 	}
+	hist, prev, err := readHistory(ctx, src, run, opts.Previous, level)
+	if err != nil {
+		return nil, err
+	}
 	b := newBuilder(run, targets, infos)
+	b.prev = prev
 	for c, err := range src.Cases(ctx, runID) {
 		if err != nil {
 			return nil, fmt.Errorf("read cases of run %s: %w", runID, err)
@@ -279,6 +319,12 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 	}
 	d := b.finish(level)
 	d.Judge = judge
+	applyCosts(d, resolvePricing(run, opts))
+	markChangedRows(d, prev)
+	if hist != nil {
+		hist.add(snapData(d, b.caseHash))
+		d.Trend = hist.finish(d)
+	}
 	return d, nil
 }
 
@@ -325,6 +371,7 @@ type suiteAcc struct {
 
 // caseAcc is what a drill-down row shows about a case.
 type caseAcc struct {
+	hash       string
 	prompt     string
 	truncated  bool
 	references []string
@@ -338,7 +385,8 @@ type builder struct {
 	baseIdx   int // -1 without a baseline
 	suites    []*suiteAcc
 	suiteIdx  map[string]*suiteAcc
-	extra     []string // suites seen only in cases/results, in order of appearance
+	extra     []string   // suites seen only in cases/results, in order of appearance
+	prev      *storedRun // the previous run, for the changed marks; nil without
 }
 
 func newBuilder(run results.Run, targets []results.Target, infos []results.SuiteInfo) *builder {
@@ -408,7 +456,7 @@ func (b *builder) addCase(c results.Case) {
 	}
 	s.caseOrder[c.ID] = len(s.caseOrder)
 	p, cut := clip(c.Prompt)
-	s.cases[c.ID] = &caseAcc{prompt: p, truncated: cut, references: c.References, images: thumbnails(c.Images)}
+	s.cases[c.ID] = &caseAcc{hash: c.Hash, prompt: p, truncated: cut, references: c.References, images: thumbnails(c.Images)}
 }
 
 func (b *builder) addResult(r *results.Result) {
@@ -458,8 +506,25 @@ func (b *builder) addResult(r *results.Result) {
 			}
 		}
 	}
+	if b.prev != nil {
+		var caseHash string
+		if c, ok := s.cases[r.CaseID]; ok {
+			caseHash = c.hash
+		}
+		b.prev.mark(&a, r, o, caseHash)
+	}
 	row.outcomes[ti] = o
 	row.answers[ti] = a
+}
+
+// caseHash is the content hash of a case of the run ("" if unknown).
+func (b *builder) caseHash(suite, caseID string) string {
+	if s, ok := b.suiteIdx[suite]; ok {
+		if c, ok := s.cases[caseID]; ok {
+			return c.hash
+		}
+	}
+	return ""
 }
 
 func (b *builder) finish(level float64) *Data {

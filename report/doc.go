@@ -5,7 +5,8 @@
 // It is the last step of the flow:
 //
 //	results.Store ─ Source ─> Build ─> *Data ─┬─> WriteHTML (report.html)
-//	                                          └─> WriteText (terminal)
+//	                                          ├─> WriteText (terminal)
+//	                                          └─> WriteMarkdown, WriteJSON, WriteCSV
 //
 // Build reads the run through Source, a small interface that
 // *results.Store satisfies, in one streaming pass over the results, and
@@ -21,6 +22,14 @@
 // case is the unit: each side's score on a case is the mean of its
 // samples, and pass@k is reported for pass/fail scores. stats.go and the
 // stats_*.go files document every formula next to its code.
+//
+// Build also prices every cell and target (cost.go: tokens × the price of
+// the target's model from bench's built-in table, replaced per model by the
+// run's recorded config and Options.Pricing, in both USD and CNY when an
+// exchange rate is set), marks each suite's quality-vs-cost and
+// quality-vs-latency Pareto fronts (pareto.go), and, when the source is a
+// HistorySource, reads the config's earlier completed runs for the trend
+// and the changed-since-previous marks (trend.go).
 //
 // Rendering is deterministic: no generation time, no randomness (the
 // bootstrap has a fixed seed), a fixed palette indexed by sorted target

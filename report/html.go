@@ -31,6 +31,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"deltaClass": deltaClass,
 	"thumbURL":   thumbURL,
 	"colour":     colourClass,
+	"wasText":    wasText,
 	"answerScore": func(a Answer, binary bool) string {
 		if binary {
 			if a.Score >= 0.5 {

@@ -114,8 +114,9 @@ func TestWriteHTMLSelfContained(t *testing.T) {
 			t.Errorf("<%s %s=%.60q> loads something", a.tag, a.name, a.value)
 		}
 	}
-	if n := countTags(tags, "svg"); n != len(d.Suites)+3 {
-		t.Errorf("page has %d svg elements, want %d", n, len(d.Suites)+3)
+	// Plus the Pareto (and trend) plots that have enough points.
+	if n, want := countTags(tags, "svg"), len(d.Suites)+3+morePlotCount(t, d); n != want {
+		t.Errorf("page has %d svg elements, want %d", n, want)
 	}
 	for _, bad := range []string{"url(", "@import", "<link", "<iframe", "<object", "<embed", "fetch(", "XMLHttpRequest", ".innerHTML", "http-equiv=\"refresh\""} {
 		if strings.Contains(page, bad) {

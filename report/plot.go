@@ -108,6 +108,8 @@ type plots struct {
 	Latency template.HTML
 	TTFT    template.HTML // "" when no call was streamed
 	Errors  template.HTML
+	// More are the Pareto and trend plots (see morePlots).
+	More morePlots
 }
 
 func renderPlots(d *Data) (*plots, error) {
@@ -128,6 +130,9 @@ func renderPlots(d *Data) (*plots, error) {
 	}
 	if ps.Errors, err = errorPlot(d); err != nil {
 		return nil, fmt.Errorf("plot error rates: %w", err)
+	}
+	if ps.More, err = renderMorePlots(d); err != nil {
+		return nil, err
 	}
 	return &ps, nil
 }

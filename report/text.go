@@ -133,6 +133,7 @@ func WriteText(w io.Writer, d *Data) error {
 		fmt.Fprintln(bw, "comparisons pair cases; repeat sd is the pooled spread within a case; pass@k (Chen et al. 2021,")
 		fmt.Fprintln(bw, "unbiased) is over cases with at least k scored samples, \"short\" counts the others.")
 	}
+	writeMoreText(bw, d)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}

@@ -1,0 +1,576 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/results"
+)
+
+// HistorySource is implemented by sources that keep many runs
+// (*results.Store): Runs lists the runs of one config (its name:), newest
+// first. Build finds it with a type assertion; a Source without it gives a
+// report without trends and, unless Options.Previous names a run, without
+// changed-since-previous marks. The calling contract is Source's.
+type HistorySource interface {
+	Runs(ctx context.Context, configName string) ([]results.Run, error)
+}
+
+var _ HistorySource = (*results.Store)(nil)
+
+// MaxHistory bounds the runs a trend shows, the reported run included, so
+// a report of a config run every night for years still reads a bounded
+// amount: the reported run and the newest MaxHistory−1 completed runs of
+// its config before it.
+const MaxHistory = 20
+
+// Values of Options.Previous.
+const (
+	// PreviousAuto compares with the newest completed run of the same
+	// config before the reported one (the default; "" means the same).
+	PreviousAuto = "auto"
+	// PreviousNone turns the changed-since-previous marks off.
+	PreviousNone = "none"
+)
+
+// Trend is the history of the reported run's config: each target's
+// primary score per suite and p50 latency across the stored runs, with
+// the paired comparison between each run and the one before it.
+type Trend struct {
+	// Runs are oldest first; the last is the reported run. Only completed
+	// runs of the same config enter, besides the reported run.
+	Runs []results.Run
+	// Suites follow Data.Suites.
+	Suites []SuiteTrend
+	// Latency[t][k] is target t's p50 latency (Data.Targets order) over
+	// the successful calls of all suites in run k (0 when it had none).
+	Latency [][]time.Duration
+	// Drops lists the points marked as a significant drop, by suite, then
+	// target (display order), then run.
+	Drops []TrendDrop
+}
+
+// TrendDrop is a significant drop of one target on one suite between run
+// Run−1 and run Run (indices into Trend.Runs).
+type TrendDrop struct {
+	Suite, Target string
+	Binary        bool
+	Run           int
+	Change        RunChange
+}
+
+// SuiteTrend is one suite's history.
+type SuiteTrend struct {
+	Suite  string
+	Scorer string
+	Binary bool
+	// Points[t][k] is target t (Data.Targets order) in run k (Trend.Runs order).
+	Points [][]TrendPoint
+}
+
+// TrendPoint is one target on one suite in one run.
+type TrendPoint struct {
+	// Present is true when the target has a scored answer on the suite in
+	// the run; the other fields are meaningless otherwise.
+	Present bool
+	// Score is the primary score as the run's own report shows it: the
+	// mean over cases of each case's mean score (the pass rate for
+	// pass/fail scores without repeats). N counts the cases behind it.
+	Score float64
+	N     int
+	// P50 is the median latency of the target's successful calls on the
+	// suite.
+	P50 time.Duration
+	// Change compares the run with the run before it; nil for the first
+	// run, when either has no scored answer, or when the suite's primary
+	// scorer (or its kind, pass/fail or not) changed between them.
+	Change *RunChange
+}
+
+// RunChange is the paired comparison of one target on one suite between
+// two consecutive runs of a config. The unit is the case: cases are paired
+// when both runs have a scored answer to a case with the same ID and the
+// same content hash (an edited case is a different case), and each side's
+// value is its mean over the case's samples.
+//
+// Significance comes from the paired test alone, McNemar exact for
+// pass/fail scores with one sample per case on each side and Wilcoxon
+// signed-rank otherwise (see Comparison): a change is significant when
+// p < 1 − level. The paired bootstrap behind the baseline verdicts is not
+// run across the history (up to MaxHistory−1 comparisons per cell would
+// make every report slow); the test and the interval agree except at the
+// margin.
+type RunChange struct {
+	// Delta is the mean over paired cases of this run − the run before.
+	Delta float64
+	// N counts the paired cases.
+	N int
+	// P is the two-sided p-value of Test.
+	P    float64
+	Test string
+	// Significant is true when N > 0 and P < 1 − level; Drop when it is
+	// significant and Delta < 0 (the score went down).
+	Significant, Drop bool
+}
+
+// caseKey identifies a case across runs: its ID and content hash.
+type caseKey struct{ id, hash string }
+
+// caseMean is one side of a paired case: the mean of its scored samples.
+type caseMean struct {
+	mean    float64
+	samples int
+}
+
+// cellSnap is one (suite, target) of one run, as a trend needs it.
+type cellSnap struct {
+	point TrendPoint
+	cases map[caseKey]caseMean
+}
+
+// suiteSnap is one suite of one run.
+type suiteSnap struct {
+	scorer string
+	binary bool
+	cells  map[string]*cellSnap // by target name
+}
+
+// runSnap is one run, as a trend needs it.
+type runSnap struct {
+	run     results.Run
+	suites  map[string]*suiteSnap
+	latency map[string]time.Duration // overall p50 by target name
+}
+
+// history accumulates the runs of a trend, oldest first. It keeps the case
+// means of the newest run only (the next run is compared with it), so
+// memory does not grow with the number of runs.
+type history struct {
+	level  float64
+	runs   []results.Run
+	points map[string]map[string][]TrendPoint // suite → target → one per run
+	lat    map[string][]time.Duration         // target → one per run
+	last   *runSnap
+}
+
+func newHistory(level float64) *history {
+	return &history{level: level, points: map[string]map[string][]TrendPoint{}, lat: map[string][]time.Duration{}}
+}
+
+// add appends run s, compared with the run added before it.
+func (h *history) add(s *runSnap) {
+	k := len(h.runs)
+	h.runs = append(h.runs, s.run)
+	for name, ss := range s.suites {
+		byTarget := h.points[name]
+		if byTarget == nil {
+			byTarget = map[string][]TrendPoint{}
+			h.points[name] = byTarget
+		}
+		for tg, c := range ss.cells {
+			pts := byTarget[tg]
+			for len(pts) < k {
+				pts = append(pts, TrendPoint{})
+			}
+			pt := c.point
+			if h.last != nil {
+				if ps, ok := h.last.suites[name]; ok && ps.scorer == ss.scorer && ps.binary == ss.binary {
+					if pc, ok := ps.cells[tg]; ok && pc.point.Present && pt.Present {
+						pt.Change = pairRuns(pc.cases, c.cases, ss.binary, h.level)
+					}
+				}
+			}
+			byTarget[tg] = append(pts, pt)
+		}
+	}
+	for tg, p50 := range s.latency {
+		l := h.lat[tg]
+		for len(l) < k {
+			l = append(l, 0)
+		}
+		h.lat[tg] = append(l, p50)
+	}
+	h.last = s
+}
+
+// pairRuns compares one cell between two consecutive runs on the cases
+// both answered (see RunChange).
+func pairRuns(before, after map[caseKey]caseMean, binary bool, level float64) *RunChange {
+	keys := make([]caseKey, 0, len(after))
+	for k := range after {
+		if _, ok := before[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	// Map order is random; the Wilcoxon p depends only on the multiset of
+	// differences, but the mean's last bit depends on the order of the sum.
+	slices.SortFunc(keys, func(a, b caseKey) int {
+		if a.id != b.id {
+			if a.id < b.id {
+				return -1
+			}
+			return 1
+		}
+		if a.hash < b.hash {
+			return -1
+		} else if a.hash > b.hash {
+			return 1
+		}
+		return 0
+	})
+	ch := &RunChange{N: len(keys), P: 1, Test: TestWilcoxon}
+	if len(keys) == 0 {
+		return ch
+	}
+	ds := make([]float64, len(keys))
+	single := true
+	better, worse := 0, 0
+	for i, k := range keys {
+		a, b := before[k], after[k]
+		ds[i] = b.mean - a.mean
+		single = single && a.samples == 1 && b.samples == 1
+		switch {
+		case ds[i] > 0:
+			better++
+		case ds[i] < 0:
+			worse++
+		}
+	}
+	ch.Delta = Mean(ds)
+	if binary && single {
+		ch.Test = TestMcNemar
+		ch.P = McNemarExact(better, worse)
+	} else {
+		ch.P = WilcoxonSignedRank(ds)
+	}
+	ch.Significant = ch.P < 1-levelOrDefault(level)
+	ch.Drop = ch.Significant && ch.Delta < 0
+	return ch
+}
+
+// finish lays the history out in d's suite and target order, the last
+// run being d's own (already added).
+func (h *history) finish(d *Data) *Trend {
+	if len(h.runs) < 2 {
+		return nil
+	}
+	n := len(h.runs)
+	tr := &Trend{Runs: h.runs}
+	series := func(pts []TrendPoint) []TrendPoint {
+		out := make([]TrendPoint, n)
+		copy(out, pts)
+		return out
+	}
+	for _, s := range d.Suites {
+		st := SuiteTrend{Suite: s.Name, Scorer: s.Scorer, Binary: s.Binary}
+		for _, t := range d.Targets {
+			pts := series(h.points[s.Name][t.Name])
+			for k, p := range pts {
+				if p.Change != nil && p.Change.Drop {
+					tr.Drops = append(tr.Drops, TrendDrop{Suite: s.Name, Target: t.Name, Binary: s.Binary, Run: k, Change: *p.Change})
+				}
+			}
+			st.Points = append(st.Points, pts)
+		}
+		tr.Suites = append(tr.Suites, st)
+	}
+	for _, t := range d.Targets {
+		l := make([]time.Duration, n)
+		copy(l, h.lat[t.Name])
+		tr.Latency = append(tr.Latency, l)
+	}
+	return tr
+}
+
+// snapData is the reported run as a trend needs it, from its built Data;
+// hashOf gives a case's content hash.
+func snapData(d *Data, hashOf func(suite, caseID string) string) *runSnap {
+	s := &runSnap{run: d.Run, suites: map[string]*suiteSnap{}, latency: map[string]time.Duration{}}
+	for _, ss := range d.Suites {
+		sn := &suiteSnap{scorer: ss.Scorer, binary: ss.Binary, cells: map[string]*cellSnap{}}
+		for ti, c := range ss.Cells {
+			if c.NotRun {
+				continue
+			}
+			cs := &cellSnap{cases: map[caseKey]caseMean{}}
+			if c.Score.N > 0 {
+				cs.point = TrendPoint{Present: true, Score: c.Score.Centre, N: c.Score.N, P50: c.Latency.P50}
+			}
+			for _, cas := range ss.Cases {
+				if sc := cas.Scores[ti]; sc.Samples > 0 {
+					cs.cases[caseKey{cas.CaseID, hashOf(ss.Name, cas.CaseID)}] = caseMean{sc.Mean, sc.Samples}
+				}
+			}
+			sn.cells[d.Targets[ti].Name] = cs
+		}
+		s.suites[ss.Name] = sn
+	}
+	for _, t := range d.Targets {
+		if t.Latency.N > 0 {
+			s.latency[t.Name] = t.Latency.P50
+		}
+	}
+	return s
+}
+
+// resultKey identifies a result within a run.
+type resultKey struct {
+	suite, target, caseID string
+	repeat                int
+}
+
+type suiteCase struct{ suite, caseID string }
+
+// storedRun is another run read for its trend figures and, when it is the
+// previous run, the fingerprints of its answers.
+type storedRun struct {
+	run      results.Run
+	scorer   map[string]string // primary scorer by suite
+	binary   map[string]bool   // every primary score pass/fail (and some score)
+	hashes   map[suiteCase]string
+	outcomes map[resultKey]outcome
+	order    []resultKey // first appearance, so snapshots do not depend on map order
+	answers  map[resultKey]prevAnswer
+}
+
+// readStored reads run id from src in one pass over its suites, cases and
+// results. With answers set it also keeps each answer's fingerprint.
+func readStored(ctx context.Context, src Source, run results.Run, answers bool) (*storedRun, error) {
+	id := run.ID
+	sr := &storedRun{run: run, scorer: map[string]string{}, binary: map[string]bool{}, hashes: map[suiteCase]string{}, outcomes: map[resultKey]outcome{}}
+	if answers {
+		sr.answers = map[resultKey]prevAnswer{}
+	}
+	infos, err := src.Suites(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("read suites of run %s: %w", id, err)
+	}
+	for _, si := range infos {
+		if len(si.Scorers) > 0 {
+			sr.scorer[si.Name] = si.Scorers[0]
+		}
+	}
+	for c, err := range src.Cases(ctx, id) {
+		if err != nil {
+			return nil, fmt.Errorf("read cases of run %s: %w", id, err)
+		}
+		sr.hashes[suiteCase{c.Suite, c.ID}] = c.Hash
+	}
+	anyScore := map[string]bool{}
+	n := 0
+	for r, err := range src.Results(ctx, id) {
+		if err != nil {
+			return nil, fmt.Errorf("read results of run %s: %w", id, err)
+		}
+		if n++; n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("read results of run %s: %w", id, err)
+			}
+		}
+		k := resultKey{r.Suite, r.Target, r.CaseID, r.Repeat}
+		if _, seen := sr.outcomes[k]; !seen {
+			sr.order = append(sr.order, k)
+			if _, ok := sr.binary[r.Suite]; !ok {
+				sr.binary[r.Suite] = true
+			}
+		}
+		// The same classification as the report's own (builder.addResult).
+		o := outcome{latency: r.Latency, class: r.ErrorClass}
+		switch {
+		case r.ErrorClass == string(providers.ContentFiltered):
+			o.kind = kindRefused
+		case r.ErrorClass != "":
+			o.kind = kindError
+		default:
+			o.kind = kindUnscored
+			scorer, ok := sr.scorer[r.Suite]
+			if !ok && len(r.Scores) > 0 {
+				scorer = r.Scores[0].Scorer
+				sr.scorer[r.Suite] = scorer
+			}
+			for _, sc := range r.Scores {
+				if sc.Scorer == scorer && !math.IsNaN(sc.Value) && !math.IsInf(sc.Value, 0) {
+					o.kind, o.score = kindScored, sc.Value
+					anyScore[r.Suite] = true
+					sr.binary[r.Suite] = sr.binary[r.Suite] && sc.Binary
+					break
+				}
+			}
+		}
+		sr.outcomes[k] = o
+		if answers {
+			sr.answers[k] = fingerprint(&r, o)
+		}
+	}
+	for s := range sr.binary {
+		sr.binary[s] = sr.binary[s] && anyScore[s]
+	}
+	return sr, nil
+}
+
+// snap computes the trend figures of a stored run the way Build computes
+// the reported run's: per (suite, target) the mean over cases of each
+// case's mean primary score (pass/fail scores as 0/1), and the p50 latency
+// of successful calls, per suite and over all suites.
+func (sr *storedRun) snap() *runSnap {
+	s := &runSnap{run: sr.run, suites: map[string]*suiteSnap{}, latency: map[string]time.Duration{}}
+	type acc struct {
+		sums    map[caseKey]*caseMean
+		order   []caseKey
+		latency []time.Duration
+	}
+	cells := map[[2]string]*acc{}
+	var cellOrder [][2]string
+	overall := map[string][]time.Duration{}
+	var targets []string
+	for _, k := range sr.order {
+		o := sr.outcomes[k]
+		ck := [2]string{k.suite, k.target}
+		a := cells[ck]
+		if a == nil {
+			a = &acc{sums: map[caseKey]*caseMean{}}
+			cells[ck] = a
+			cellOrder = append(cellOrder, ck)
+		}
+		if _, ok := overall[k.target]; !ok {
+			overall[k.target] = nil
+			targets = append(targets, k.target)
+		}
+		if o.kind == kindScored || o.kind == kindUnscored {
+			a.latency = append(a.latency, o.latency)
+			overall[k.target] = append(overall[k.target], o.latency)
+		}
+		if o.kind != kindScored {
+			continue
+		}
+		v := o.score
+		if sr.binary[k.suite] {
+			v = passValue(v)
+		}
+		key := caseKey{k.caseID, sr.hashes[suiteCase{k.suite, k.caseID}]}
+		m := a.sums[key]
+		if m == nil {
+			m = &caseMean{}
+			a.sums[key] = m
+			a.order = append(a.order, key)
+		}
+		m.mean += v // a sum until divided below
+		m.samples++
+	}
+	for _, ck := range cellOrder {
+		a := cells[ck]
+		ss := s.suites[ck[0]]
+		if ss == nil {
+			ss = &suiteSnap{scorer: sr.scorer[ck[0]], binary: sr.binary[ck[0]], cells: map[string]*cellSnap{}}
+			s.suites[ck[0]] = ss
+		}
+		c := &cellSnap{cases: make(map[caseKey]caseMean, len(a.order))}
+		means := make([]float64, 0, len(a.order))
+		for _, key := range a.order {
+			m := *a.sums[key]
+			m.mean /= float64(m.samples)
+			c.cases[key] = m
+			means = append(means, m.mean)
+		}
+		if len(means) > 0 {
+			slices.Sort(a.latency)
+			c.point = TrendPoint{Present: true, Score: Mean(means), N: len(means), P50: durationPercentiles(a.latency).P50}
+		}
+		ss.cells[ck[1]] = c
+	}
+	for _, tg := range targets {
+		if l := overall[tg]; len(l) > 0 {
+			slices.Sort(l)
+			s.latency[tg] = durationPercentiles(l).P50
+		}
+	}
+	return s
+}
+
+// readHistory reads what the trend and the changed marks need from the
+// runs before the reported one: the completed runs of its config (newest
+// MaxHistory−1, oldest first, each compared with the one before), and the
+// previous run's answers. previous is Options.Previous. It returns a nil
+// history when there is none to show.
+func readHistory(ctx context.Context, src Source, run results.Run, previous string, level float64) (*history, *storedRun, error) {
+	var older []results.Run
+	if hs, ok := src.(HistorySource); ok && run.ConfigName != "" {
+		runs, err := hs.Runs(ctx, run.ConfigName)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read runs of config %s: %w", run.ConfigName, err)
+		}
+		at := slices.IndexFunc(runs, func(r results.Run) bool { return r.ID == run.ID })
+		for i, r := range runs {
+			// Runs are newest first: the older ones follow the reported run
+			// (or, if it is not listed, started before it).
+			if at >= 0 && i <= at || at < 0 && !r.Started.Before(run.Started) {
+				continue
+			}
+			if r.Status == results.StatusCompleted && r.ID != run.ID {
+				older = append(older, r)
+			}
+		}
+		if len(older) > MaxHistory-1 {
+			older = older[:MaxHistory-1]
+		}
+	}
+	prevID := ""
+	switch previous {
+	case "", PreviousAuto:
+		if len(older) > 0 {
+			prevID = older[0].ID
+		}
+	case PreviousNone:
+	default:
+		if previous == run.ID {
+			return nil, nil, fmt.Errorf("previous run %s is the reported run itself", previous)
+		}
+		prevID = previous
+	}
+
+	var (
+		h    *history
+		prev *storedRun
+	)
+	if len(older) > 0 {
+		h = newHistory(level)
+		for i := len(older) - 1; i >= 0; i-- {
+			r := older[i]
+			sr, err := readStored(ctx, src, r, r.ID == prevID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if r.ID == prevID {
+				prev = sr
+			}
+			h.add(sr.snap())
+			sr.outcomes, sr.order = nil, nil
+		}
+	}
+	if prevID != "" && prev == nil {
+		r, err := src.Run(ctx, prevID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read previous run %s: %w", prevID, err)
+		}
+		if prev, err = readStored(ctx, src, r, true); err != nil {
+			return nil, nil, err
+		}
+		prev.outcomes, prev.order = nil, nil
+	}
+	return h, prev, nil
+}
+
+// changeText is a run-to-run change: "−12.0 pp, p=0.003 (McNemar exact,
+// n=40)" for pass rates, "−0.041, p=0.02 (Wilcoxon signed-rank, n=12)"
+// for means.
+func changeText(c RunChange, binary bool) string {
+	d := fmt.Sprintf("%+.3f", c.Delta)
+	if binary {
+		d = fmt.Sprintf("%+.1f pp", 100*c.Delta)
+	}
+	return fmt.Sprintf("%s, %s (%s, n=%d)", d, FormatP(c.P), c.Test, c.N)
+}
