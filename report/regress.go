@@ -46,9 +46,9 @@ func DefaultThresholds() Thresholds {
 	return Thresholds{Level: DefaultLevel, MinPassDrop: 0.02, MinScoreDrop: 0.02, P50Ratio: 1.25, P95Ratio: 1.5, MinLatencyN: 30, MinRateRise: 0.05}
 }
 
-// withDefaults fills zero fields with DefaultThresholds and checks the
+// WithDefaults fills zero fields with DefaultThresholds and checks the
 // rest.
-func (t Thresholds) withDefaults() (Thresholds, error) {
+func (t Thresholds) WithDefaults() (Thresholds, error) {
 	d := DefaultThresholds()
 	if t.Level == 0 {
 		t.Level = d.Level
@@ -255,7 +255,7 @@ func (d *RunDiff) Regressions() int {
 // A significant score rise is recorded as a FindScoreRise note, never a
 // regression. The model a target reports is compared too (ModelChanges).
 func Diff(ctx context.Context, src Source, before, after string, th Thresholds) (*RunDiff, error) {
-	th, err := th.withDefaults()
+	th, err := th.WithDefaults()
 	if err != nil {
 		return nil, err
 	}

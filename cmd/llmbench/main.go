@@ -168,6 +168,7 @@ Start offline with:  llmbench demo`,
 		ExitErrHandler: func(*cli.Context, error) {}, // exit codes are ours, in main
 		Commands: []*cli.Command{
 			runCommand(abort),
+			nightlyCommand(abort),
 			reportCommand(),
 			demoCommand(abort),
 			simCommand(),
