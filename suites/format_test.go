@@ -190,6 +190,8 @@ func TestTemplateHelpers(t *testing.T) {
 		{"letters", `{{letters .xs}}`, `"xs": ["red", "green", 3.5]`, "A. red\nB. green\nC. 3.5"},
 		{"split then letters (a CSV cell)", `{{.xs | split "|" | letters}}`, `"xs": "yes|no"`, "A. yes\nB. no"},
 		{"upper lower trim", `{{upper .x}} {{lower .x}} [{{trim .y}}]`, `"x": "MiXed", "y": "  pad  "`, "MIXED mixed [pad]"},
+		{"an optional field (the guide's idiom)", `{{.x}}{{with index . "hint"}} Hint: {{.}}{{end}}`, `"x": "Q"`, "Q"},
+		{"an optional field present", `{{.x}}{{with index . "hint"}} Hint: {{.}}{{end}}`, `"x": "Q", "hint": "h"`, "Q Hint: h"},
 		{"objects as JSON", `{{join "; " .xs}}`, `"xs": [{"b": 1, "a": [2]}, [3]]`, `{"a":[2],"b":1}; [3]`},
 	}
 	for _, tt := range tests {

@@ -15,8 +15,9 @@ import (
 	"github.com/llmbench/llmbench/suites/schema"
 )
 
-// quietSim serves two fast, fault-free simulated models on loopback that
-// know the answers of the given suites' cases (so some answers are right).
+// quietSim serves the simulated models, fast and fault-free, on loopback,
+// knowing the answers of the given suites' cases (so some answers are
+// right); models are the first two, for a run config.
 func quietSim(t *testing.T, ss ...*suites.Suite) (url string, models []string) {
 	t.Helper()
 	answers := map[string]string{}
@@ -32,12 +33,12 @@ func quietSim(t *testing.T, ss ...*suites.Suite) (url string, models []string) {
 			}
 		}
 	}
-	ms := sim.DefaultModels()[:2]
+	ms := sim.DefaultModels()
 	for i := range ms {
 		ms[i] = sim.NoFaults(ms[i])
 		ms[i].TTFT, ms[i].TTFTJitter, ms[i].TokensPerSec = time.Millisecond, 0, 0
-		models = append(models, ms[i].Name)
 	}
+	models = []string{ms[0].Name, ms[1].Name}
 	srv := sim.NewServer(sim.Options{Models: ms, Seed: 3, Answers: answers})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {

@@ -236,3 +236,59 @@ func TestShippedSuitesValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestScaffoldsValidate: what llmbench suites new writes passes the schema
+// it points editors at.
+func TestScaffoldsValidate(t *testing.T) {
+	sch := compile(t)
+	for _, kind := range suites.ScaffoldKinds {
+		t.Run(kind, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "s")
+			if _, err := suites.Scaffold(dir, kind); err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "suite.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(data, []byte("# yaml-language-server: $schema="+schema.ID+"\n")) {
+				t.Errorf("suite.yaml does not point editors at %s", schema.ID)
+			}
+			if err := validateYAML(t, sch, data); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestGuideSnippetsValidate: every whole suite file shown in
+// docs/writing-suites.md (a yaml block starting with name:, after
+// comments) passes the schema.
+func TestGuideSnippetsValidate(t *testing.T) {
+	sch := compile(t)
+	guide, err := os.ReadFile(filepath.Join("..", "..", "docs", "writing-suites.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, block := range strings.Split(string(guide), "```yaml\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		first := ""
+		for _, line := range strings.Split(block, "\n") {
+			if line != "" && !strings.HasPrefix(line, "#") {
+				first = line
+				break
+			}
+		}
+		if !strings.HasPrefix(first, "name:") {
+			continue
+		}
+		n++
+		if err := validateYAML(t, sch, []byte(block)); err != nil {
+			t.Errorf("guide snippet %d:\n%s\n%v", n, block, err)
+		}
+	}
+	if n < 3 {
+		t.Errorf("found %d whole suite files in the guide", n)
+	}
+}
