@@ -139,6 +139,7 @@ the first line of suite.yaml.`,
 					return err
 				},
 			},
+			suitesImportCommand(),
 		},
 	}
 }
