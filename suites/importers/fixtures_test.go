@@ -222,3 +222,19 @@ func TestPromptfooTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestImportIsDeterministic: importing the same source twice gives suites
+// with the same content hash, so runs of a re-imported suite compare.
+func TestImportIsDeterministic(t *testing.T) {
+	for _, fx := range fixtures {
+		t.Run(fx.name, func(t *testing.T) {
+			_, first := importAndLoad(t, fx.src, fx.opts)
+			_, second := importAndLoad(t, fx.src, fx.opts)
+			for i := range first {
+				if first[i].Hash != second[i].Hash {
+					t.Errorf("suite %s hashes %s, then %s", first[i].Name, first[i].Hash, second[i].Hash)
+				}
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package importers
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -264,4 +265,152 @@ func (t pfTarget) yaml(w *yamlWriter, key string) {
 	if len(ps) > 0 {
 		w.raw(indent, "params", "{"+strings.Join(ps, ", ")+"}")
 	}
+}
+
+func (pf *pfImport) readProviders(v any) []pfTarget {
+	var out []pfTarget
+	used := map[string]bool{}
+	add := func(t pfTarget, ok bool, why, where, id string) {
+		if !ok {
+			pf.notes.add(where, "provider "+id, fmt.Sprintf("provider %s is not mapped: %s", id, why))
+			return
+		}
+		for base, k := t.Name, 2; used[t.Name]; k++ {
+			t.Name = base + "-" + strconv.Itoa(k)
+		}
+		used[t.Name] = true
+		out = append(out, t)
+	}
+	var entry func(e any, where string)
+	entry = func(e any, where string) {
+		switch e := e.(type) {
+		case string:
+			if name, ok := strings.CutPrefix(e, "file://"); ok && isDataFile(name) {
+				pf.providerFile(pf.resolve(name), where, entry)
+				return
+			}
+			t, ok, why := pf.mapProvider(e, "", map[string]any{}, where)
+			add(t, ok, why, where, e)
+		case map[string]any:
+			id, hasID := e["id"].(string)
+			opts := e
+			if !hasID && len(e) == 1 {
+				// {"openai:gpt-4o": {config: ...}}
+				for k, v := range e {
+					id = k
+					opts, _ = v.(map[string]any)
+				}
+			}
+			if id == "" {
+				pf.notes.add(where, "provider", "a provider object needs id:")
+				return
+			}
+			if name, ok := strings.CutPrefix(id, "file://"); ok && isDataFile(name) {
+				pf.providerFile(pf.resolve(name), where, entry)
+				return
+			}
+			label, _ := opts["label"].(string)
+			config, _ := opts["config"].(map[string]any)
+			if config == nil {
+				config = map[string]any{}
+			}
+			for _, k := range sortedKeys(opts) {
+				switch k {
+				case "id", "label", "config":
+				default:
+					pf.notes.add(where, "provider."+k, fmt.Sprintf("provider key %s is not mapped", k))
+				}
+			}
+			t, ok, why := pf.mapProvider(id, label, config, where)
+			add(t, ok, why, where, id)
+		default:
+			pf.notes.add(where, "provider", fmt.Sprintf("a provider is an id or {id, label, config}, not a %s", yamlKindOf(e)))
+		}
+	}
+	switch v := v.(type) {
+	case nil:
+		pf.notes.once("the config names no providers: targets.yaml is not written")
+	case []any:
+		for i, e := range v {
+			entry(e, joinPath("providers", i))
+		}
+	case map[string]any:
+		if _, ok := v["id"]; ok {
+			entry(v, "providers")
+		} else {
+			for _, k := range sortedKeys(v) {
+				entry(map[string]any{k: v[k]}, joinPath("providers", k))
+			}
+		}
+	default:
+		entry(v, "providers")
+	}
+	return out
+}
+
+// isDataFile reports whether a file:// reference names YAML or JSON (not code).
+func isDataFile(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// providerFile reads providers from a YAML or JSON file.
+func (pf *pfImport) providerFile(path, where string, entry func(any, string)) {
+	doc, ok, err := loadYAML(path, &problems{})
+	if err != nil || !ok {
+		pf.notes.add(where, "provider", fmt.Sprintf("cannot read providers from %s", filepath.Base(path)))
+		return
+	}
+	switch v := doc.val.(type) {
+	case []any:
+		for i, e := range v {
+			entry(e, fmt.Sprintf("%s (%s[%d])", where, filepath.Base(path), i))
+		}
+	default:
+		entry(v, where+" ("+filepath.Base(path)+")")
+	}
+}
+
+func (pf *pfImport) writeTargets(name string, targets []pfTarget, judge *pfTarget, repeats int) {
+	if len(targets) == 0 {
+		if !pf.notes.has("the config names no providers: targets.yaml is not written") {
+			pf.notes.once("no provider could be mapped: targets.yaml is not written")
+		}
+		return
+	}
+	var w yamlWriter
+	w.comment(
+		fmt.Sprintf("Targets from the promptfoo config %s, written by `llmbench suites import`.", filepath.Base(pf.in.src)),
+		"A config for `llmbench run --config targets.yaml`: keys come from environment variables, never",
+		"from this file. See IMPORT_NOTES.md for providers and settings that were not mapped.",
+	)
+	w.str(0, "name", name)
+	w.raw(0, "targets", "")
+	for _, t := range targets {
+		t.yaml(&w, "")
+	}
+	var files []string
+	seen := map[string]bool{}
+	for _, s := range pf.d.suites {
+		if !seen[s.File] {
+			seen[s.File] = true
+			files = append(files, s.File)
+		}
+	}
+	w.raw(0, "suites", yamlFlowList(files))
+	if repeats > 1 {
+		w.raw(0, "repeats", strconv.Itoa(repeats))
+	}
+	if judge != nil {
+		for _, s := range pf.d.suites {
+			if s.Judge != nil {
+				judge.yaml(&w, "judge")
+				break
+			}
+		}
+	}
+	pf.d.files = append(pf.d.files, extraFile{Path: targetsFile, Data: []byte(w.String())})
 }
