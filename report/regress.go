@@ -33,6 +33,11 @@ type Thresholds struct {
 	// median or 95th-percentile latency is a regression. Default 1.25 and
 	// 1.5.
 	P50Ratio, P95Ratio float64
+	// MinLatencyRise is the least growth of a latency percentile, in
+	// time, that can be a regression: a 5 ms call that takes 9 ms on a
+	// busy night has grown 1.8 times but tells nothing about the provider.
+	// Default 50 ms.
+	MinLatencyRise time.Duration
 	// MinLatencyN is the least number of successful calls on each side for
 	// the latency checks to apply. Default 30.
 	MinLatencyN int
@@ -43,7 +48,7 @@ type Thresholds struct {
 
 // DefaultThresholds are the thresholds Diff uses for zero fields.
 func DefaultThresholds() Thresholds {
-	return Thresholds{Level: DefaultLevel, MinPassDrop: 0.02, MinScoreDrop: 0.02, P50Ratio: 1.25, P95Ratio: 1.5, MinLatencyN: 30, MinRateRise: 0.05}
+	return Thresholds{Level: DefaultLevel, MinPassDrop: 0.02, MinScoreDrop: 0.02, P50Ratio: 1.25, P95Ratio: 1.5, MinLatencyRise: 50 * time.Millisecond, MinLatencyN: 30, MinRateRise: 0.05}
 }
 
 // WithDefaults fills zero fields with DefaultThresholds and checks the
@@ -65,6 +70,9 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 	if t.P95Ratio == 0 {
 		t.P95Ratio = d.P95Ratio
 	}
+	if t.MinLatencyRise == 0 {
+		t.MinLatencyRise = d.MinLatencyRise
+	}
 	if t.MinLatencyN == 0 {
 		t.MinLatencyN = d.MinLatencyN
 	}
@@ -82,6 +90,9 @@ func (t Thresholds) WithDefaults() (Thresholds, error) {
 		if !(f.v > f.min) || math.IsInf(f.v, 0) {
 			return t, fmt.Errorf("thresholds: %s %v must be above %v", f.name, f.v, f.min)
 		}
+	}
+	if t.MinLatencyRise < 0 {
+		return t, fmt.Errorf("thresholds: min latency rise %s is negative", t.MinLatencyRise)
 	}
 	if t.MinLatencyN < 1 {
 		return t, fmt.Errorf("thresholds: min latency n %d must be at least 1", t.MinLatencyN)
@@ -250,7 +261,8 @@ func (d *RunDiff) Regressions() int {
 //   - Latency, a threshold rule without a test: over successful calls on
 //     shared cases, with at least MinLatencyN calls on each side, the
 //     median grew more than P50Ratio times or the 95th percentile more
-//     than P95Ratio times (nearest-rank percentiles).
+//     than P95Ratio times (nearest-rank percentiles), and by at least
+//     MinLatencyRise in time.
 //
 // A significant score rise is recorded as a FindScoreRise note, never a
 // regression. The model a target reports is compared too (ModelChanges).
@@ -481,11 +493,11 @@ func findings(c *CellDiff, sb, sa *suiteSide, th Thresholds, alpha float64) {
 		}
 	}
 	if c.LatBefore.N >= th.MinLatencyN && c.LatAfter.N >= th.MinLatencyN {
-		if r := durRatio(c.LatAfter.P50, c.LatBefore.P50); r > th.P50Ratio {
+		if r := durRatio(c.LatAfter.P50, c.LatBefore.P50); r > th.P50Ratio && c.LatAfter.P50-c.LatBefore.P50 >= th.MinLatencyRise {
 			c.Findings = append(c.Findings, Finding{Kind: FindP50, Message: fmt.Sprintf("p50 latency %s → %s (×%.2f > ×%.2f; n=%d, %d)",
 				durText(c.LatBefore.P50), durText(c.LatAfter.P50), r, th.P50Ratio, c.LatBefore.N, c.LatAfter.N)})
 		}
-		if r := durRatio(c.LatAfter.P95, c.LatBefore.P95); r > th.P95Ratio {
+		if r := durRatio(c.LatAfter.P95, c.LatBefore.P95); r > th.P95Ratio && c.LatAfter.P95-c.LatBefore.P95 >= th.MinLatencyRise {
 			c.Findings = append(c.Findings, Finding{Kind: FindP95, Message: fmt.Sprintf("p95 latency %s → %s (×%.2f > ×%.2f; n=%d, %d)",
 				durText(c.LatBefore.P95), durText(c.LatAfter.P95), r, th.P95Ratio, c.LatBefore.N, c.LatAfter.N)})
 		}

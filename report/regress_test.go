@@ -148,6 +148,13 @@ func TestDiffFindsWhatChanged(t *testing.T) {
 			want:   map[string][]string{"slow×s": {FindP50, FindP95}, "dumb×s": {FindScore}},
 		},
 		{
+			name:   "tiny latencies doubling is below the minimum rise",
+			scorer: "exact",
+			before: []simTarget{base, {name: "fast", acc: 0.8, latency: 5 * time.Millisecond}},
+			after:  []simTarget{base, {name: "fast", acc: 0.8, latency: 10 * time.Millisecond}},
+			want:   map[string][]string{},
+		},
+		{
 			name:   "error and refusal rates rise",
 			scorer: "exact",
 			before: []simTarget{base, {name: "flaky", acc: 0.8, latency: 100 * time.Millisecond}},
@@ -296,7 +303,7 @@ func TestHolm(t *testing.T) {
 }
 
 func TestThresholdsChecked(t *testing.T) {
-	for _, th := range []Thresholds{{Level: 1.5}, {P50Ratio: 0.9}, {MinLatencyN: -1}, {MinPassDrop: -0.1}} {
+	for _, th := range []Thresholds{{Level: 1.5}, {MinLatencyRise: -time.Second}, {P50Ratio: 0.9}, {MinLatencyN: -1}, {MinPassDrop: -0.1}} {
 		if _, err := Diff(context.Background(), runsSource{}, "", "x", th); err == nil || !strings.Contains(err.Error(), "thresholds") {
 			t.Errorf("%+v: err = %v, want a thresholds error", th, err)
 		}

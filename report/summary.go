@@ -70,7 +70,9 @@ type SummaryThresholds struct {
 	P50Ratio     float64 `json:"p50_ratio"`
 	P95Ratio     float64 `json:"p95_ratio"`
 	MinLatencyN  int     `json:"min_latency_n"`
-	MinRateRise  float64 `json:"min_rate_rise"`
+	// MinLatencyRiseMS is Thresholds.MinLatencyRise in milliseconds.
+	MinLatencyRiseMS float64 `json:"min_latency_rise_ms"`
+	MinRateRise      float64 `json:"min_rate_rise"`
 }
 
 // SummaryCell is one (suite, target). Scores are fractions for pass rates
@@ -157,7 +159,7 @@ func NewSummary(diff *RunDiff, d *Data) *Summary {
 	s := &Summary{
 		Schema: SummarySchema, Config: run.ConfigName, Run: summaryRun(run),
 		Thresholds: SummaryThresholds{Level: th.Level, MinPassDrop: th.MinPassDrop, MinScoreDrop: th.MinScoreDrop,
-			P50Ratio: th.P50Ratio, P95Ratio: th.P95Ratio, MinLatencyN: th.MinLatencyN, MinRateRise: th.MinRateRise},
+			P50Ratio: th.P50Ratio, P95Ratio: th.P95Ratio, MinLatencyN: th.MinLatencyN, MinRateRise: th.MinRateRise, MinLatencyRiseMS: msOf(th.MinLatencyRise)},
 		Cells: []SummaryCell{}, ModelChanges: []SummaryModelChange{}, VsBaseline: []SummaryBaseline{},
 	}
 	if diff.Compared() {

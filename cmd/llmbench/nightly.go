@@ -28,6 +28,7 @@ func thresholdFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "min-score-drop", Value: d.MinScoreDrop, Usage: "least drop in a continuous score that is a regression, as a `FRACTION` of the scorer's range (0.02 = 0.02 on [0,1], 2 BLEU points)"},
 		&cli.Float64Flag{Name: "p50-ratio", Value: d.P50Ratio, Usage: "median latency growth `FACTOR` above which it is a regression"},
 		&cli.Float64Flag{Name: "p95-ratio", Value: d.P95Ratio, Usage: "95th-percentile latency growth `FACTOR` above which it is a regression"},
+		&cli.DurationFlag{Name: "min-latency-rise", Value: d.MinLatencyRise, Usage: "least growth of a latency percentile, in `TIME`, that is a regression (a busy machine slows tiny latencies by large factors)"},
 		&cli.IntFlag{Name: "min-latency-n", Value: d.MinLatencyN, Usage: "least successful calls on each side (`N`) for the latency checks"},
 		&cli.Float64Flag{Name: "min-rate-rise", Value: d.MinRateRise, Usage: "least rise in the error or refusal rate that is a regression, as a `FRACTION` (0.05 = 5 pp)"},
 	}
@@ -36,7 +37,7 @@ func thresholdFlags() []cli.Flag {
 func thresholdsFrom(c *cli.Context) report.Thresholds {
 	return report.Thresholds{
 		Level: c.Float64("level"), MinPassDrop: c.Float64("min-pass-drop"), MinScoreDrop: c.Float64("min-score-drop"),
-		P50Ratio: c.Float64("p50-ratio"), P95Ratio: c.Float64("p95-ratio"), MinLatencyN: c.Int("min-latency-n"), MinRateRise: c.Float64("min-rate-rise"),
+		P50Ratio: c.Float64("p50-ratio"), P95Ratio: c.Float64("p95-ratio"), MinLatencyRise: c.Duration("min-latency-rise"), MinLatencyN: c.Int("min-latency-n"), MinRateRise: c.Float64("min-rate-rise"),
 	}
 }
 
@@ -55,7 +56,7 @@ content: its score dropped significantly (paired test, Holm-Bonferroni across
 the night's comparisons, the drop's paired bootstrap interval at the adjusted
 level below zero) by at least --min-pass-drop / --min-score-drop; or its p50
 latency grew more than --p50-ratio times or p95 more than --p95-ratio times
-(at least --min-latency-n calls each); or its error or refusal rate rose by at
+and by at least --min-latency-rise (at least --min-latency-n calls each); or its error or refusal rate rose by at
 least --min-rate-rise, significantly (exact McNemar, Holm). Each regression
 lists the cases that flipped. A change in the model name a provider reports is
 said next to it. Being worse than the baseline is reported, never a regression.

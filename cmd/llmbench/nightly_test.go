@@ -386,6 +386,21 @@ func TestNightlyUsage(t *testing.T) {
 	}
 }
 
+func TestNightlyHelp(t *testing.T) {
+	for _, c := range [][]string{{"nightly"}, {"runs", "show"}, {"runs", "diff"}, {"runs", "delete"}, {"runs", "prune"}} {
+		out, errOut, code := runCLI(t, append(c, "--help")...)
+		if code != ExitOK || !strings.Contains(out, "USAGE") {
+			t.Errorf("%v --help: exit %d\n%s%s", c, code, out, errOut)
+		}
+	}
+	out, _, _ := runCLI(t, "nightly", "--help")
+	for _, want := range []string{"--min-pass-drop", "--p95-ratio", "--notify", "Holm"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("nightly --help lacks %q", want)
+		}
+	}
+}
+
 // hook is a webhook receiver on loopback.
 type hook struct {
 	url    string
