@@ -312,7 +312,7 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 	var notes []string
 	for _, t := range p.Targets {
 		if e, ok := out.Stopped[t.Name]; ok {
-			msg := fmt.Sprintf("target %s stopped after a %s error", t.Name, e.Class)
+			msg := fmt.Sprintf("target %s stopped after %s %s error", t.Name, article(string(e.Class)), e.Class)
 			if e.Class == providers.Auth && t.KeyEnv != "" {
 				msg += " (check " + t.KeyEnv + ")"
 			}
@@ -346,7 +346,7 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 		notes = append(notes, "every target was stopped by auth or quota errors")
 	case jo != nil && jo.Stopped != nil:
 		status = results.StatusIncomplete
-		msg := fmt.Sprintf("judge %s stopped after a %s error with %d judge calls not made", jo.Judge, jo.Stopped.Class, jo.NotMade)
+		msg := fmt.Sprintf("judge %s stopped after %s %s error with %d judge calls not made", jo.Judge, article(string(jo.Stopped.Class)), jo.Stopped.Class, jo.NotMade)
 		if jo.Stopped.Class == providers.Auth && p.Judge.Target.KeyEnv != "" {
 			msg += " (check " + p.Judge.Target.KeyEnv + ")"
 		}
@@ -534,4 +534,12 @@ func caseRecords(s *suites.Suite, lo, hi int) []results.Case {
 		out = append(out, rc)
 	}
 	return out
+}
+
+// article is "an" before a vowel sound, else "a": "an auth error".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -518,7 +518,7 @@ func TestJudgeRetriesAndStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Run.Status != results.StatusIncomplete || !strings.Contains(rep.Run.Note, "judge referee stopped after a auth error") || !strings.Contains(rep.Run.Note, "JUDGE_KEY") {
+	if rep.Run.Status != results.StatusIncomplete || !strings.Contains(rep.Run.Note, "judge referee stopped after an auth error") || !strings.Contains(rep.Run.Note, "JUDGE_KEY") {
 		t.Errorf("run %s: %q", rep.Run.Status, rep.Run.Note)
 	}
 	calls := jr.calls(rep.Run.ID)
