@@ -83,6 +83,9 @@ func Load(path string) (*Suite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read suite: %w", err)
 	}
+	// The YAML parser counts CRLF after a comment as two lines; read
+	// Windows and old-Mac line ends as "\n" so problems name the real line.
+	data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
 	dir := filepath.Dir(path)
 	root, err := os.OpenRoot(dir)
 	if err != nil {

@@ -114,3 +114,14 @@ func TestDocumentField(t *testing.T) {
 		t.Errorf("missing document: %v", err)
 	}
 }
+
+// TestLoadCRLFLines: a suite saved with Windows line ends reports problems
+// on the line they are on (the YAML parser alone counts CRLF after a
+// comment twice).
+func TestLoadCRLFLines(t *testing.T) {
+	src := "name: s\r\n# comment\r\nprompt: \"{{.q}}\"\r\n# another\r\nscorers: [exact]\r\n# more\r\nbogus: 1\r\ncases:\r\n  - {id: a, q: hi, reference: hi}\r\n"
+	_, err := Load(writeSpecSuite(t, src))
+	if err == nil || !strings.Contains(err.Error(), `suite.yaml:7: unknown key "bogus"`) {
+		t.Errorf("err = %v, want the unknown key on line 7", err)
+	}
+}
