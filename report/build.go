@@ -12,6 +12,7 @@ import (
 	"github.com/llmbench/llmbench/bench"
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/results"
+	"github.com/llmbench/llmbench/suites"
 )
 
 // MaxTextBytes caps each prompt and answer kept for the drill-down tables;
@@ -494,10 +495,18 @@ func (b *builder) addResult(r *results.Result) {
 			// is taken as primary.
 			s.scorer = r.Scores[0].Scorer
 		}
+		primary := s.scorer
+		if len(r.Scores) > 0 && primary != suites.JudgeScorer && !hasScorer(r.Scores, primary) {
+			// A case with its own scorers (scorers: on the case) has none
+			// of the suite's; its own primary is written first. A judged
+			// suite has no such cases, and a missing judge score must stay
+			// missing rather than borrow another scorer's.
+			primary = r.Scores[0].Scorer
+		}
 		for _, sc := range r.Scores {
 			// A non-finite score is no score: it would turn every mean it
 			// entered into NaN. The call counts as unscored.
-			if sc.Scorer == s.scorer && !math.IsNaN(sc.Value) && !math.IsInf(sc.Value, 0) {
+			if sc.Scorer == primary && !math.IsNaN(sc.Value) && !math.IsInf(sc.Value, 0) {
 				o.kind, o.score = kindScored, sc.Value
 				a.Scored, a.Score = true, sc.Value
 				s.anyScore = true
@@ -730,4 +739,14 @@ func clip(s string) (string, bool) {
 		cut--
 	}
 	return s[:cut], true
+}
+
+// hasScorer reports whether scores hold one by the named scorer.
+func hasScorer(scores []suites.Score, name string) bool {
+	for _, sc := range scores {
+		if sc.Scorer == name {
+			return true
+		}
+	}
+	return false
 }

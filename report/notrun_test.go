@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/llmbench/llmbench/results"
+	"github.com/llmbench/llmbench/suites"
 )
 
 // TestTargetLimitedToSomeSuites: a target that made no call for a suite (a
@@ -72,5 +73,44 @@ func TestScoreAxisMax(t *testing.T) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestCaseOwnScorers: a case that replaces the suite's scorers (scorers:
+// on the case) is scored by its own primary, written first, not counted as
+// unscored; a judged suite never borrows another scorer's score.
+func TestCaseOwnScorers(t *testing.T) {
+	f := fixture()
+	var n int
+	for i := range f.results {
+		r := &f.results[i]
+		if r.Suite == "arith" && r.CaseID == "a02" && r.OK() {
+			r.Scores = []suites.Score{{Scorer: "numeric", Value: 1, Binary: true}}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("fixture has no answered a02")
+	}
+	d, err := Build(context.Background(), f, f.run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range d.Suites[0].Cells {
+		if c.Unscored != 0 {
+			t.Errorf("%s: %d unscored; a case's own primary should count", c.Target, c.Unscored)
+		}
+	}
+
+	j := fixture()
+	j.suites[0].Scorers = []string{"judge", "exact_match"}
+	d, err = Build(context.Background(), j, j.run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range d.Suites[0].Cells {
+		if c.Score.N != 0 {
+			t.Errorf("%s: judged suite without judge scores has n=%d; it must not borrow exact_match", c.Target, c.Score.N)
+		}
 	}
 }
