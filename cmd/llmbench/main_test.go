@@ -30,7 +30,7 @@ func runCLIInput(t *testing.T, stdin string, args ...string) (string, string, in
 }
 
 func TestHelpForEveryCommand(t *testing.T) {
-	cmds := [][]string{{}, {"run"}, {"report"}, {"demo"}, {"sim"}, {"suites"}, {"suites", "list"}, {"suites", "validate"}, {"providers"}, {"providers", "list"}, {"runs"}, {"runs", "list"}}
+	cmds := [][]string{{}, {"run"}, {"report"}, {"demo"}, {"sim"}, {"score"}, {"rescore"}, {"nightly"}, {"suites"}, {"suites", "list"}, {"suites", "validate"}, {"suites", "new"}, {"suites", "schema"}, {"suites", "import"}, {"providers"}, {"providers", "list"}, {"providers", "check"}, {"runs"}, {"runs", "list"}, {"runs", "show"}, {"runs", "diff"}, {"runs", "delete"}, {"runs", "prune"}}
 	for _, c := range cmds {
 		t.Run(strings.Join(append([]string{"llmbench"}, c...), " "), func(t *testing.T) {
 			out, errOut, code := runCLI(t, append(c, "--help")...)
