@@ -21,6 +21,7 @@ import (
 const resultsQuery = `SELECT r.id, r.suite, r.case_id, r.target, r.repeat, r.output, r.started,
     r.latency_ns, r.ttft_ns, r.wait_ns, r.retry_ns, r.attempts, r.input_tokens, r.output_tokens,
     r.model_reported, r.finish_reason, r.error_class, r.error_code, r.error_message,
+    coalesce(r.request_hash, ''), r.cached,
     s.scorer, s.version, s.value, s.binary, s.extracted, s.tokenizer
 FROM run_suites AS rs
 CROSS JOIN cases AS c ON c.run_id = rs.run_id AND c.suite = rs.name
@@ -64,6 +65,7 @@ func (s *Store) Results(ctx context.Context, runID string) iter.Seq2[Result, err
 			if err := rows.Scan(&id, &r.Suite, &r.CaseID, &r.Target, &r.Repeat, &r.Output, &startedAt,
 				&latency, &ttft, &wait, &retry, &r.Attempts, &r.InputTokens, &r.OutputTokens,
 				&r.ModelReported, &r.FinishReason, &r.ErrorClass, &r.ErrorCode, &r.ErrorMessage,
+				&r.RequestHash, &r.Cached,
 				&scorer, &version, &value, &binary, &extracted, &tokenizer); err != nil {
 				fail(err)
 				return

@@ -112,6 +112,15 @@ type Result struct {
 	ErrorClass   string
 	ErrorCode    string
 	ErrorMessage string
+
+	// RequestHash is the hex SHA-256 of the request's canonical encoding
+	// (see bench.RequestHash), "" when not recorded: the response cache's
+	// key.
+	RequestHash string
+	// Cached is true when the result was copied from an earlier successful
+	// result of the same request instead of calling the provider: Attempts
+	// is 0; output, usage, latency and TTFT are the original's.
+	Cached bool
 }
 
 // OK reports whether the call produced an answer.

@@ -239,8 +239,9 @@ func (w *Writer) loop() {
 // RETURNING query, which needs a row cursor per result.)
 const insertResultSQL = `INSERT INTO results
     (run_id, suite, case_id, target, repeat, output, started, latency_ns, ttft_ns, wait_ns, retry_ns,
-     attempts, input_tokens, output_tokens, model_reported, finish_reason, error_class, error_code, error_message)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+     attempts, input_tokens, output_tokens, model_reported, finish_reason, error_class, error_code, error_message,
+     request_hash, cached)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
 ON CONFLICT DO NOTHING`
 
 // replaceCanceledSQL overwrites a stored result of class canceled (a call
@@ -249,8 +250,8 @@ ON CONFLICT DO NOTHING`
 const replaceCanceledSQL = `UPDATE results SET
     output = ?6, started = ?7, latency_ns = ?8, ttft_ns = ?9, wait_ns = ?10, retry_ns = ?11,
     attempts = ?12, input_tokens = ?13, output_tokens = ?14, model_reported = ?15, finish_reason = ?16,
-    error_class = ?17, error_code = ?18, error_message = ?19
-WHERE run_id = ?1 AND suite = ?2 AND case_id = ?3 AND target = ?4 AND repeat = ?5 AND error_class = ?20
+    error_class = ?17, error_code = ?18, error_message = ?19, request_hash = ?20, cached = ?21
+WHERE run_id = ?1 AND suite = ?2 AND case_id = ?3 AND target = ?4 AND repeat = ?5 AND error_class = ?22
 RETURNING id`
 
 // writeBatch stores a batch in one transaction: all of it or none.
@@ -276,7 +277,8 @@ func (s *Store) writeBatch(ctx context.Context, batch []*Result) error {
 			args := []any{r.RunID, r.Suite, r.CaseID, r.Target, r.Repeat, r.Output, nullTime(r.Started),
 				int64(r.Latency), int64(r.TTFT), int64(r.Wait), int64(r.RetryTime),
 				r.Attempts, r.InputTokens, r.OutputTokens, r.ModelReported, r.FinishReason,
-				r.ErrorClass, r.ErrorCode, r.ErrorMessage}
+				r.ErrorClass, r.ErrorCode, r.ErrorMessage,
+				sql.NullString{String: r.RequestHash, Valid: r.RequestHash != ""}, boolInt(r.Cached)}
 			id, err := insertedID(ins.ExecContext(ctx, args...))
 			if errors.Is(err, sql.ErrNoRows) {
 				if repl == nil {
