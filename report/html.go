@@ -21,27 +21,33 @@ var htmlSource string
 var filterJS string
 
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"score":      scoreText,
-	"interval":   intervalText,
-	"pct":        pctText,
-	"passK":      func(p PassK) string { return passKText(&p) },
-	"dur":        durText,
-	"utc":        utcText,
-	"runTime":    runTimeText,
-	"deltaClass": deltaClass,
-	"thumbURL":   thumbURL,
-	"colour":     colourClass,
-	"wasText":    wasText,
-	"answerScore": func(a Answer, binary bool) string {
-		if binary {
-			if a.Score >= 0.5 {
-				return "pass"
-			}
-			return "fail"
-		}
-		return fmt.Sprintf("%.3f", a.Score)
-	},
+	"score":       scoreText,
+	"interval":    intervalText,
+	"pct":         pctText,
+	"passK":       func(p PassK) string { return passKText(&p) },
+	"dur":         durText,
+	"utc":         utcText,
+	"runTime":     runTimeText,
+	"deltaClass":  deltaClass,
+	"thumbURL":    thumbURL,
+	"colour":      colourClass,
+	"wasText":     wasText,
+	"answerScore": answerScoreText,
+	"paged":       func(s SuiteSummary) bool { return paged(&s) },
+	"pageSize":    func() int { return PageSize },
 }).Parse(htmlSource))
+
+// answerScoreText is one answer's score for the drill-down: pass or fail
+// for pass/fail scores, three decimals otherwise.
+func answerScoreText(a Answer, binary bool) string {
+	if binary {
+		if a.Score >= 0.5 {
+			return "pass"
+		}
+		return "fail"
+	}
+	return fmt.Sprintf("%.3f", a.Score)
+}
 
 // view is what the HTML template renders.
 type view struct {
@@ -59,14 +65,18 @@ type view struct {
 	LevelText string
 	// Repeated is true when some suite has more than one sample per case.
 	Repeated bool
+	// AnyPaged is true when some suite's drill-down is paged (see pages.go).
+	AnyPaged bool
 }
 
 // WriteHTML writes d as one self-contained HTML file: inline CSS, inline
 // SVG plots, a small inline script (allowed by hash in the page's
 // Content-Security-Policy, which also forbids every network fetch), and
 // case images as data: URLs. All text from the run (model output, prompts,
-// names, config) is escaped by html/template. The same d always gives the
-// same bytes.
+// names, config) is escaped by html/template, except the drill-down rows of
+// suites with more than PagedRows rows: those are JSON data blocks (escaped
+// by encoding/json so they hold no '<') that the script pages through. The
+// same d always gives the same bytes.
 func WriteHTML(w io.Writer, d *Data) error {
 	ps, err := renderPlots(d)
 	if err != nil {
@@ -84,6 +94,7 @@ func WriteHTML(w io.Writer, d *Data) error {
 	}
 	for _, s := range d.Suites {
 		v.Repeated = v.Repeated || s.Repeats > 1
+		v.AnyPaged = v.AnyPaged || paged(&s)
 	}
 	for i := range d.Targets {
 		if d.Targets[i].Baseline {
@@ -95,6 +106,14 @@ func WriteHTML(w io.Writer, d *Data) error {
 	}
 	bw := bufio.NewWriter(w)
 	if err := htmlTemplate.Execute(bw, v); err != nil {
+		return fmt.Errorf("render html: %w", err)
+	}
+	// The rows of large suites go in JSON blocks after the main content and
+	// before the script that reads them (see pages.go).
+	if err := writeRowData(bw, d); err != nil {
+		return err
+	}
+	if err := htmlTemplate.ExecuteTemplate(bw, "tail", v); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
