@@ -89,6 +89,20 @@ func demoConfig(baseURL string, seed int64) string {
 	b.WriteString("  # The classic no-model reference point for summaries: the article's first sentence.\n")
 	b.WriteString("  - name: lead-1\n    provider: lead\n    model: lead-1\n    suites: [summarisation]\n")
 	b.WriteString("suites: [reasoning, summarisation, vision]\n")
+	// Prices: each simulated model is charged its real counterpart's list
+	// price (from the built-in table), so the demo's cost views show
+	// something; the exchange rate is illustrative.
+	b.WriteString(`prices:
+  - {model: gpt-4o-sim, input: 2.50, output: 10.00, currency: USD, date: 2026-05-27, source: "demo: GPT-4o list price applied to its simulated stand-in"}
+  - {model: sensenova-5.5-sim, input: 40, output: 100, currency: CNY, date: 2025-04, source: "demo: SenseChat-5 list price applied to its simulated stand-in"}
+  - {model: ernie-4.0-sim, input: 30, output: 90, currency: CNY, date: 2025-03, source: "demo: ERNIE-4.0-8K list price applied to its simulated stand-in"}
+  - {model: glm-4-sim, input: 5, output: 5, currency: CNY, date: 2026-01, source: "demo: glm-4-plus list price applied to its simulated stand-in"}
+  - {model: hunyuan-pro-sim, input: 2.4, output: 9.6, currency: CNY, date: 2025-04, source: "demo: hunyuan-turbo-latest list price applied to its simulated stand-in"}
+  - {model: lead-1, input: 0, output: 0, currency: USD, date: 2026-11-29, source: "no model, no cost"}
+exchange: {USD_CNY: 7.1, date: 2026-11-29, source: "demo: illustrative rate, not a quote"}
+quotas:
+  - {target: ernie-4.0-sim, tokens: 20000, note: "demo: a free-token promotion"}
+`)
 	return b.String()
 }
 
