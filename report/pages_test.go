@@ -299,3 +299,8 @@ func BenchmarkReport10kx6(b *testing.B) {
 	b.ReportMetric(float64(size)/(1<<20), "MiB-html")
 	b.ReportMetric(float64(peak)/(1<<20), "MiB-peak-heap")
 }
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+// cmpStrings is cmp.Diff for lists of case IDs.
+func cmpStrings(want, got []string) string { return cmp.Diff(want, got) }
