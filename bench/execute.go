@@ -79,6 +79,13 @@ type Options struct {
 	// LockWaiting, if set, is called once with a description of the lock's
 	// holder when WaitLock is set and the lock is taken.
 	LockWaiting func(holder string)
+	// Cache answers each call from an earlier successful result of the
+	// same request in the database when there is one (the store must be a
+	// Cache, as *results.Store is).
+	Cache bool
+	// MaxCost, if set, is the run's budget (see Budget): its stored and
+	// in-flight spend never passes it. Every target must have a price.
+	MaxCost *Money
 }
 
 // Report is what Execute did.
@@ -90,6 +97,8 @@ type Report struct {
 	Judge *JudgeOutcome
 	// Resumed is true when an existing run was continued.
 	Resumed bool
+	// Budget is the run's budget when Options.MaxCost was set.
+	Budget *Budget
 }
 
 // ErrNothingToResume is returned by Execute for Resume "last" when no run
@@ -181,7 +190,9 @@ func buildTarget(tc *TargetConfig, getenv func(string) string, client *http.Clie
 		return t, false, fmt.Errorf("target %q: %v", tc.Name, err)
 	}
 	info, _ := providers.Lookup(tc.Provider)
+	rec := targetRecord(tc, info.Simulated)
 	return Target{
+		Identity:    rec.Provider + "\x00" + rec.API + "\x00" + rec.BaseURL,
 		Name:        tc.Name,
 		Model:       tc.Model,
 		Provider:    prov,
@@ -229,6 +240,20 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 			return nil, fmt.Errorf("this store cannot record judge calls (%T has no PutJudgeCall)", store)
 		}
 	}
+	var cache Cache
+	if opts.Cache {
+		var ok bool
+		if cache, ok = store.(Cache); !ok {
+			return nil, fmt.Errorf("this store cannot serve cached responses (%T has no Cached)", store)
+		}
+	}
+	if opts.MaxCost != nil {
+		b, err := p.NewBudget(*opts.MaxCost)
+		if err != nil {
+			return nil, err
+		}
+		rep.Budget = b
+	}
 	if l, ok := store.(Locker); ok {
 		lock, err := l.Lock(ctx, results.LockOptions{
 			Wait:    opts.WaitLock,
@@ -256,6 +281,11 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 		}
 		if skip, err = store.Done(ctx, run.ID); err != nil {
 			return nil, fmt.Errorf("read results of run %s: %w", run.ID, err)
+		}
+		if rep.Budget != nil {
+			if err := addStored(ctx, store, run.ID, rep.Budget); err != nil {
+				return nil, err
+			}
 		}
 		if err := store.ReopenRun(ctx, run.ID); err != nil {
 			return nil, fmt.Errorf("reopen run %s: %w", run.ID, err)
@@ -296,14 +326,17 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 	runner.Progress = opts.Progress
 	runner.Abort = opts.Abort
 	runner.JudgeProgress = opts.JudgeProgress
+	runner.Cache = cache
+	runner.Budget = rep.Budget
 	out, runErr := runner.Run(ctx, plan)
+	budgetStopped := rep.Budget != nil && rep.Budget.Stopped()
 	closeErr := w.Close()
 	rep.Outcome = out
 
 	// The judge phase follows the answering calls, once they are all made
 	// or stopped; after an interruption a resume runs it.
 	var judgeErr error
-	if p.Judge != nil && runErr == nil && closeErr == nil && !out.Interrupted {
+	if p.Judge != nil && runErr == nil && closeErr == nil && !out.Interrupted && !budgetStopped {
 		jo, err := runner.Judge(ctx, js, &JudgePlan{RunID: run.ID, Judge: p.Judge, Suites: p.Suites, Baseline: cfg.Baseline})
 		rep.Judge, judgeErr = &jo, err
 	}
@@ -338,6 +371,12 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 	case out.Interrupted:
 		status = results.StatusInterrupted
 		notes = append(notes, fmt.Sprintf("interrupted with %d calls not made; resume with: llmbench run --config %s --resume %s", out.NotMade, cfg.Path, run.ID))
+	case budgetStopped:
+		status = results.StatusIncomplete
+		lim := rep.Budget.Limit()
+		total, session := rep.Budget.Spent()
+		notes = append(notes, fmt.Sprintf("stopped by the budget (--max-cost %s) with %d calls not made: %s spent on stored results (%s in this session); resume with a higher --max-cost or none: llmbench run --config %s --resume %s",
+			lim, out.NotMade, Money{Amount: roundMoney(total), Currency: lim.Currency}, Money{Amount: roundMoney(session), Currency: lim.Currency}, cfg.Path, run.ID))
 	case jo != nil && jo.Interrupted:
 		status = results.StatusInterrupted
 		notes = append(notes, fmt.Sprintf("interrupted in the judge phase with %d judge calls not made; resume with: llmbench run --config %s --resume %s", jo.NotMade, cfg.Path, run.ID))

@@ -39,6 +39,9 @@ type Target struct {
 	KeyEnv string
 	// Only, when non-nil, limits the target to the suites it names.
 	Only map[string]bool
+	// Identity names the endpoint for the response cache: provider, API
+	// and base URL (see RequestHash).
+	Identity string
 }
 
 // runs reports whether the target answers the suite.
@@ -122,6 +125,12 @@ type Runner struct {
 	NewLimiter func(rpm float64) Limiter
 	// JudgeProgress, if set, is called once per stored judge call, serially.
 	JudgeProgress func(JudgeEvent)
+	// Cache, if set, answers a call from an earlier successful result of
+	// the same request (RequestHash) instead of calling the provider.
+	Cache Cache
+	// Budget, if set, stops scheduling calls once the projected spend
+	// would pass its limit.
+	Budget *Budget
 }
 
 // warnSet collects distinct warnings from many goroutines.
@@ -158,6 +167,8 @@ type Outcome struct {
 	Stored int
 	// Failed counts stored results that carry an error class.
 	Failed int
+	// Cached counts stored results answered from the cache.
+	Cached int
 	// NotMade counts calls skipped because their target was stopped or the
 	// run was interrupted; a resume makes them.
 	NotMade int
@@ -213,6 +224,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 		notMade  atomic.Int64
 		stored   atomic.Int64
 		failed   atomic.Int64
+		cached   atomic.Int64
 		wg       sync.WaitGroup
 		stopMu   sync.Mutex
 		firstErr error
@@ -257,7 +269,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 						if plan.Skip[results.Key{Suite: s.Name, CaseID: c.ID, Target: t.Name, Repeat: rep}] {
 							continue
 						}
-						if failCtx.Err() != nil || stopped.Load() != nil {
+						if failCtx.Err() != nil || stopped.Load() != nil || r.Budget != nil && r.Budget.Stopped() {
 							notMade.Add(1)
 							continue
 						}
@@ -300,6 +312,9 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 					if !res.OK() {
 						failed.Add(1)
 					}
+					if res.Cached {
+						cached.Add(1)
+					}
 					emit(res)
 				}
 			}()
@@ -308,6 +323,7 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 	wg.Wait()
 	out.Stored = int(stored.Load())
 	out.Failed = int(failed.Load())
+	out.Cached = int(cached.Load())
 	out.NotMade = int(notMade.Load())
 	out.Interrupted = ctx.Err() != nil
 	stopMu.Lock()
@@ -332,8 +348,12 @@ func (r *Runner) limiter(t *Target) Limiter {
 }
 
 // call makes one planned call with retries. It returns nil, nil when the
-// run was interrupted before the call finished (nothing is stored; a resume
-// makes it again).
+// run was interrupted before the call finished, or the budget did not
+// allow it (nothing is stored; a resume makes it again).
+//
+// With a Cache, a request answered before is not sent: its result is the
+// earlier answer, scored again. With a Budget, the call is made only if
+// its estimated cost fits, and its actual cost is counted once it ends.
 func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim Limiter, j job, warns *warnSet) (*results.Result, error) {
 	msgs, err := j.suite.Messages(j.c)
 	if err != nil {
@@ -346,13 +366,42 @@ func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim L
 		Stream:   t.Stream,
 		Document: j.suite.Document(j.c),
 	}
+	hash := RequestHash(t.Identity, req)
+	if r.Cache != nil {
+		c, ok, err := r.Cache.Cached(ctx, hash)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			res := &results.Result{RunID: runID, Suite: j.suite.Name, CaseID: j.c.ID, Target: t.Name, Repeat: j.repeat, RequestHash: hash}
+			cachedResult(res, c)
+			for _, sc := range j.scorer {
+				res.Scores = append(res.Scores, sc.Score(res.Output, j.c))
+			}
+			return res, nil
+		}
+	}
+	var resv reservation
+	if r.Budget != nil {
+		var ok bool
+		if resv, ok = r.Budget.reserve(t, req); !ok {
+			return nil, nil
+		}
+	}
 	a, ok := r.attempt(ctx, abort, t, lim, req)
 	if !ok {
+		if r.Budget != nil {
+			r.Budget.settle(resv, nil)
+		}
 		return nil, nil
 	}
 	res := &results.Result{
 		RunID: runID, Suite: j.suite.Name, CaseID: j.c.ID, Target: t.Name, Repeat: j.repeat,
 		Started: a.Started, Wait: a.Wait, RetryTime: a.RetryTime, Attempts: a.Attempts, Latency: a.Latency,
+		RequestHash: hash,
+	}
+	if r.Budget != nil {
+		defer func() { r.Budget.settle(resv, res) }()
 	}
 	if a.Err != nil {
 		res.Output = a.Err.Partial
