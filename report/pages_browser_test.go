@@ -107,11 +107,12 @@ func (b *browser) eval(js string) string {
 	return v
 }
 
-// screenshot writes a full-page PNG to $LLMBENCH_SCREENSHOTS (or the
-// test's temporary directory) for a person to look at, and logs its path.
-func (b *browser) screenshot(name string) {
+// screenshot writes a PNG of the element sel to $LLMBENCH_SCREENSHOTS (or
+// the test's temporary directory) for a person to look at, and logs its
+// path.
+func (b *browser) screenshot(name, sel string) {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(b.ctx, chromedp.Screenshot(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("screenshot: %v", err)
 	}
@@ -204,7 +205,7 @@ func TestXSSInBrowser(t *testing.T) {
 			if !strings.HasPrefix(first, "c00001<script>") {
 				t.Errorf("first row is %q", first)
 			}
-			b.screenshot("llmbench-xss-" + strings.ReplaceAll(tt.name, " ", "-"))
+			b.screenshot("llmbench-xss-"+strings.ReplaceAll(tt.name, " ", "-"), "#suite-0")
 			b.check("file://" + path)
 		})
 	}
@@ -302,7 +303,7 @@ func TestPagedInBrowser(t *testing.T) {
 	if diff := cmpStrings(rowsOf(309, 319), ids()); diff != "" {
 		t.Errorf("rows matching c0031 (-want +got):\n%s", diff)
 	}
-	b.screenshot("llmbench-paged")
+	b.screenshot("llmbench-paged", "#suite-0")
 	b.check("file://" + path)
 }
 
