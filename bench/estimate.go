@@ -130,3 +130,9 @@ var (
 	o200k  = sync.OnceValues(func() (tokenizer.Codec, error) { return tokenizer.Get(tokenizer.O200kBase) })
 	cl100k = sync.OnceValues(func() (tokenizer.Codec, error) { return tokenizer.Get(tokenizer.Cl100kBase) })
 )
+
+// providersRequest is the request a call of model with msgs and params
+// sends, as far as estimates need it.
+func providersRequest(model string, msgs []providers.Message, params providers.Params) *providers.Request {
+	return &providers.Request{Model: model, Messages: msgs, Params: params}
+}

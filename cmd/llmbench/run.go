@@ -23,7 +23,7 @@ func runCommand(abort context.Context) *cli.Command {
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "run a config's suites against its targets and store the results",
-		UsageText: "llmbench run --config FILE [--db FILE] [--resume ID|last] [--wait-lock] [--tag T ...]",
+		UsageText: "llmbench run --config FILE [--db FILE] [--resume ID|last] [--wait-lock] [--tag T ...] [--dry-run] [--max-cost 5USD] [--cache]",
 		Description: `Runs every case of every suite in the config against every target, concurrently
 (each target's concurrency and rpm apply across all suites), scores each answer and
 stores it in the database. Prints "run <ID>" first on stdout, progress on stderr,
@@ -42,13 +42,32 @@ never from the config.
 --tag T asks only the cases whose "tags" include T (give it again for more tags: a
 case with any of them is asked). The tags are recorded with the run's config, and
 each suite is hashed over the cases asked, so a narrowed run is never compared as
-the whole suite.`,
+the whole suite.
+
+--dry-run loads the config and suites, contacts nothing, writes nothing, and prints
+per target the calls, the estimated input tokens (OpenAI's o200k/cl100k BPE for
+OpenAI models, else a heuristic: a CJK character ≈ 1 token, other text ≈ 4 bytes per
+token; images by OpenAI's 512-px tile rule), the answer tokens (typical:
+min(max_tokens, 256) per call; at most: max_tokens) and the estimated cost.
+
+--max-cost 5USD (or 30CNY) stops scheduling calls once the run's projected spend
+(its stored results plus the calls in flight, by estimate) would pass the amount;
+the run ends incomplete (exit 4) with the spend in its note, and --resume continues
+it. Every target needs a price (and exchange: when currencies differ).
+
+--cache answers each call from an earlier successful result of the identical request
+(same provider, base URL, model, parameters and messages, images by their bytes) in
+the database, if there is one: a re-run to re-score or re-report costs nothing.
+Cached results keep the original's output, usage and latency, with 0 attempts.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "run config `FILE` (YAML; required)"},
 			dbFlag(),
 			&cli.StringFlag{Name: "resume", Usage: "continue run `ID` (or \"last\": the config's latest unfinished run), calling only what has no result yet"},
 			&cli.BoolFlag{Name: "wait-lock", Usage: "if another run is writing to the database, wait for it to finish instead of failing"},
 			&cli.StringSliceFlag{Name: "tag", Usage: "ask only the cases tagged `T` (repeatable: a case with any of them is asked; resume with the same tags)"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (calls, estimated tokens and cost per target); contact nothing, write nothing"},
+			&cli.StringFlag{Name: "max-cost", Usage: "stop scheduling calls before the run's spend passes `AMOUNT` (5USD, 30CNY); resume continues"},
+			&cli.BoolFlag{Name: "cache", Usage: "reuse the stored answer to an identical earlier request instead of calling"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := requireNoArgs(c); err != nil {
@@ -64,7 +83,18 @@ the whole suite.`,
 			if cfg, err = cfg.WithTags(c.StringSlice("tag")); err != nil {
 				return withCode(ExitUsage, err)
 			}
-			return executeRun(c.Context, abort, cfg, runOptions{DB: c.String("db"), Resume: c.String("resume"), WaitLock: c.Bool("wait-lock")}, nil, c.App.Writer, c.App.ErrWriter)
+			ro := runOptions{DB: c.String("db"), Resume: c.String("resume"), WaitLock: c.Bool("wait-lock"), Cache: c.Bool("cache")}
+			if v := c.String("max-cost"); v != "" {
+				m, err := bench.ParseMoney(v)
+				if err != nil {
+					return usageErrorf("--max-cost: %v", err)
+				}
+				ro.MaxCost = &m
+			}
+			if c.Bool("dry-run") {
+				return dryRun(cfg, ro, c.App.Writer)
+			}
+			return executeRun(c.Context, abort, cfg, ro, nil, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }
@@ -74,6 +104,10 @@ type runOptions struct {
 	DB, Resume string
 	// WaitLock waits for another run on the database instead of failing.
 	WaitLock bool
+	// Cache reuses stored answers to identical requests (--cache).
+	Cache bool
+	// MaxCost is the run's budget (--max-cost), nil for none.
+	MaxCost *bench.Money
 }
 
 // executeAndSummarise runs a config and prints the run id, progress and the
@@ -113,6 +147,8 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 		},
 		Progress:      prog.event,
 		JudgeProgress: prog.judgeEvent,
+		Cache:         ro.Cache,
+		MaxCost:       ro.MaxCost,
 	})
 	prog.finish()
 	if err != nil {
@@ -138,7 +174,11 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 		return err
 	}
 	o := rep.Outcome
-	fmt.Fprintf(stdout, "\nrun %s %s: %d results stored (%d failed calls), database %s\n", rep.Run.ID, rep.Run.Status, o.Stored, o.Failed, dbPath)
+	cached := ""
+	if ro.Cache {
+		cached = fmt.Sprintf(", %d from the cache", o.Cached)
+	}
+	fmt.Fprintf(stdout, "\nrun %s %s: %d results stored (%d failed calls%s), database %s\n", rep.Run.ID, rep.Run.Status, o.Stored, o.Failed, cached, dbPath)
 	if rep.Run.Note != "" {
 		fmt.Fprintf(stdout, "note: %s\n", rep.Run.Note)
 	}
