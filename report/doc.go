@@ -39,5 +39,10 @@
 // The HTML file fetches nothing: CSS, SVG plots and the filter script are
 // inline, case images are PNG thumbnails in data: URLs, and a
 // Content-Security-Policy forbids any request. Everything that comes from
-// a model, a suite or a config is escaped by html/template.
+// a model, a suite or a config is escaped by html/template. A suite with
+// more than PagedRows drill-down rows is the exception that keeps large
+// runs usable (pages.go): its rows are a JSON data block, which
+// encoding/json's HTML-safe escaping keeps free of '<', and the filter
+// script builds PageSize rows at a time with textContent, filtering over
+// all rows.
 package report
