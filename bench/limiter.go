@@ -41,7 +41,8 @@ type Limits struct {
 	// workers already bound it; the limiter lowers it while backing off.
 	Concurrency int
 	// MinFactor is the least share of its limits a target is slowed to by
-	// 429s (default 1/16).
+	// 429s (default 1/4), so a provider that refuses calls at random
+	// (overload) slows a run at most that much.
 	MinFactor float64
 	// Recovery is how long a target slowed to nothing would take to get
 	// back to its full limits (default 60s): recovery is linear in time,
@@ -54,10 +55,35 @@ type Limits struct {
 
 // Limiter defaults.
 const (
-	DefaultMinFactor = 1.0 / 16
+	DefaultMinFactor = 1.0 / 4
 	DefaultRecovery  = 60 * time.Second
 	DefaultMaxPause  = 60 * time.Second
 )
+
+// What the rate learnt at a first 429 is measured over: the last
+// observedCalls releases, within observedSpan.
+const (
+	observedCalls = 64
+	observedSpan  = 10 * time.Second
+)
+
+// The rate halves when a quarter (1/shrinkShare) or more of the last
+// shareWindow attempts sent since the last halving got a 429, at least
+// minRound of them having ended: the rate, not chance, is then to blame. A
+// provider that answers a few per cent of calls with a 429 whatever the
+// rate is not slowed down for it: each such call still waits its hint.
+// Half or more (1/rebaseShare) at the floor means a learnt rate was far too
+// high.
+const (
+	shareWindow = 20
+	minRound    = 10
+	shrinkShare = 4
+	rebaseShare = 2
+)
+
+// learntCeiling is how far above a learnt rate a target may recover: the
+// rate was measured when a 429 came, which may have been bad luck.
+const learntCeiling = 4
 
 // paceGuard widens the spacing between calls by 0.5%: over a second of
 // calls that leaves 5 ms for the network and the scheduler to bunch
@@ -82,26 +108,45 @@ const paceGuard = 1.005
 // the answer reports its usage the charge is corrected by the difference.
 // Any window of length T then holds at most T·TPM/60s tokens plus one call's.
 //
-// Backing off: a rate_limited outcome halves the target's rate, token rate
-// and concurrency (once per round: a 429 to a call sent before the last
-// halving does not halve again), down to MinFactor of the limits, and
-// pauses every call to the target for the provider's delay hint. The
-// limits then recover linearly in time (see Limits.Recovery).
+// Backing off: when a quarter or more of the last attempts sent since the
+// last halving (shareWindow of them, at least minRound) got a 429, the
+// target's rate, token rate and concurrency are halved, down to MinFactor
+// of the limits, and every call to the target pauses for the provider's
+// delay hint. A 429 to a call sent before the last halving says nothing of
+// the rate now and is not counted. The limits then recover linearly in
+// time (see Limits.Recovery). A target
+// without an rpm has no rate to halve: its first 429 gives it one, the
+// rate at which its last calls were released (at most the last
+// observedCalls, over no more than observedSpan), which then halves and
+// recovers like a configured rpm, up to learntCeiling times it (should
+// half the calls still be refused at MinFactor of it, it starts again from
+// the rate then in force): the provider's limit was near it.
 //
 // A TargetLimiter is safe for concurrent use. The time a call spends in
 // Admit or Wait is the caller's wait, never its latency.
 type TargetLimiter struct {
-	lim      Limits
-	interval time.Duration // spacing at full rate (0: no rpm)
-	tokRate  float64       // tokens per second at full rate (0: no tpm)
+	lim     Limits
+	tokRate float64 // tokens per second at full rate (0: no tpm)
 
 	// turn is held by the one goroutine waiting for the next release.
 	turn chan struct{}
 
-	mu          sync.Mutex
-	factor      float64   // share of the limits in force at factorAt
-	factorAt    time.Time // recovery runs from here
-	shrunkAt    time.Time // the last halving
+	mu sync.Mutex
+	// interval is the spacing at full rate: from the rpm, or learnt from
+	// the first 429 of a target without one (0: no rate limit yet).
+	interval time.Duration
+	learnt   bool                     // interval was learnt, not given
+	recent   [observedCalls]time.Time // the last releases, a ring
+	nRecent  int                      // releases so far
+	factor   float64                  // share of the limits in force at factorAt
+	factorAt time.Time                // recovery runs from here
+	shrunkAt time.Time                // the last halving
+	// outcomes holds whether each of the last shareWindow attempts sent
+	// since the last halving got a 429 (canceled ones aside), a ring;
+	// nOutcomes counts them, n429 the 429s among those held.
+	outcomes    [shareWindow]bool
+	nOutcomes   int
+	n429        int
 	pausedUntil time.Time
 	last        time.Time // the last release
 	tokFree     time.Time // when the token charges so far have drained
@@ -178,11 +223,15 @@ func (t *TargetLimiter) Factor() float64 {
 }
 
 func (t *TargetLimiter) factorLocked(now time.Time) float64 {
-	if t.factor >= 1 || now.Before(t.factorAt) {
+	ceiling := 1.0
+	if t.learnt {
+		ceiling = learntCeiling
+	}
+	if t.factor >= ceiling || now.Before(t.factorAt) {
 		return t.factor
 	}
 	f := t.factor + float64(now.Sub(t.factorAt))/float64(t.lim.Recovery)
-	return min(f, 1)
+	return min(f, ceiling)
 }
 
 // acquire takes a concurrency slot, waiting while the slots in force (the
@@ -192,7 +241,7 @@ func (t *TargetLimiter) acquire(ctx context.Context) error {
 		t.mu.Lock()
 		capacity := math.MaxInt
 		if t.lim.Concurrency > 0 {
-			capacity = max(1, int(float64(t.lim.Concurrency)*t.factorLocked(time.Now())))
+			capacity = max(1, int(float64(t.lim.Concurrency)*min(1, t.factorLocked(time.Now()))))
 		}
 		if t.inflight < capacity {
 			t.inflight++
@@ -226,16 +275,17 @@ func (t *TargetLimiter) release() {
 // pace waits for the next release and returns its instant. cost is the
 // call's token charge (0 without a tpm).
 func (t *TargetLimiter) pace(ctx context.Context, cost float64) (time.Time, error) {
+	t.mu.Lock()
 	if t.interval == 0 && t.tokRate == 0 {
 		// Only a pause can hold the call: no turn needed unless paused.
-		t.mu.Lock()
 		now := time.Now()
-		paused := now.Before(t.pausedUntil)
-		t.mu.Unlock()
-		if !paused {
+		if !now.Before(t.pausedUntil) {
+			t.noteLocked(now)
+			t.mu.Unlock()
 			return now, nil
 		}
 	}
+	t.mu.Unlock()
 	select {
 	case t.turn <- struct{}{}:
 	case <-ctx.Done():
@@ -254,6 +304,7 @@ func (t *TargetLimiter) pace(ctx context.Context, cost float64) (time.Time, erro
 		due := t.dueLocked(now)
 		if !due.After(now) {
 			t.last = now
+			t.noteLocked(now)
 			if t.tokRate > 0 {
 				t.tokFree = now.Add(t.tokDuration(cost, t.factorLocked(now)))
 			}
@@ -274,6 +325,47 @@ func (t *TargetLimiter) pace(ctx context.Context, cost float64) (time.Time, erro
 			return time.Time{}, ctx.Err()
 		}
 	}
+}
+
+// shrinkLocked halves the factor f and starts a new window of outcomes.
+func (t *TargetLimiter) shrinkLocked(now time.Time, f float64) {
+	t.factor = max(t.lim.MinFactor, f/2)
+	t.shrunkAt = now
+	t.factorAt = now
+	t.nOutcomes, t.n429 = 0, 0
+}
+
+// noteLocked records a release for the rate learnt at a first 429.
+func (t *TargetLimiter) noteLocked(now time.Time) {
+	if t.interval > 0 {
+		return // a rate is set: nothing to learn
+	}
+	t.recent[t.nRecent%observedCalls] = now
+	t.nRecent++
+}
+
+// learnLocked sets the rate of a target without one to that of its recent
+// releases, when there were enough of them to tell.
+func (t *TargetLimiter) learnLocked(now time.Time) {
+	if t.interval > 0 {
+		return
+	}
+	n := min(t.nRecent, observedCalls)
+	first := now
+	count := 0
+	for i := range n {
+		r := t.recent[(t.nRecent-1-i)%observedCalls]
+		if now.Sub(r) > observedSpan {
+			break
+		}
+		first, count = r, count+1
+	}
+	if count < 2 || !now.After(first) {
+		return
+	}
+	t.interval = now.Sub(first) / time.Duration(count-1)
+	t.learnt = true
+	t.last = now
 }
 
 // dueLocked is the earliest instant the next call may be released.
@@ -358,14 +450,41 @@ func (t *TargetLimiter) done(p *permit, resp *providers.Response, err *providers
 		}
 		t.tokFree = t.tokFree.Add(t.tokDuration(used-p.cost, f))
 	}
-	if err == nil || err.Class != providers.RateLimited {
+	if err != nil && err.Class == providers.Canceled {
 		return
 	}
-	if p.at.After(t.shrunkAt) {
-		t.factor = max(t.lim.MinFactor, f/2)
-		t.shrunkAt = now
-		t.factorAt = now
+	limited := err != nil && err.Class == providers.RateLimited
+	if !p.at.After(t.shrunkAt) {
+		return // sent before the last halving: it says nothing of the rate now
 	}
+	i := t.nOutcomes % shareWindow
+	if t.nOutcomes >= shareWindow && t.outcomes[i] {
+		t.n429--
+	}
+	t.outcomes[i] = limited
+	t.nOutcomes++
+	if limited {
+		t.n429++
+	}
+	held := min(t.nOutcomes, shareWindow)
+	if !limited || held < minRound || t.n429*shrinkShare < held {
+		return
+	}
+	t.factor, t.factorAt = f, now // the recovery so far, made firm
+	switch {
+	case t.lim.RPM == 0 && t.interval == 0:
+		t.learnLocked(now)
+		t.shrinkLocked(now, f)
+	case f > 1.1*t.lim.MinFactor: // above the floor, recovering or not
+		t.shrinkLocked(now, f)
+	case t.learnt && t.n429*rebaseShare >= held:
+		// A learnt rate can be far above the provider's (it was measured
+		// in a burst): when half the calls are still refused at MinFactor
+		// of it, take the rate in force as the new full rate.
+		t.interval = time.Duration(float64(t.interval) / f)
+		t.shrinkLocked(now, 1)
+	}
+	// At the floor the target only pauses, and the window goes on.
 	if err.RetryAfter > 0 {
 		if until := now.Add(min(err.RetryAfter, t.lim.MaxPause)); until.After(t.pausedUntil) {
 			t.pausedUntil = until

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -214,11 +215,12 @@ func TestTargetLimiterCorrectsCharge(t *testing.T) {
 
 func TestTargetLimiterBacksOffOn429(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		lim := NewTargetLimiter(Limits{RPM: 600, Concurrency: 8, Recovery: 20 * time.Second})
+		lim := NewTargetLimiter(Limits{RPM: 600, Concurrency: 16, Recovery: 20 * time.Second})
 		req := &providers.Request{}
-		// Four calls in flight together; all four get a 429.
+		limited := &providers.Error{Class: providers.RateLimited, Status: 429, RetryAfter: 3 * time.Second}
+		// Ten calls in flight together; all get a 429.
 		var ps []Permit
-		for range 4 {
+		for range 10 {
 			p, err := lim.Admit(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
@@ -227,10 +229,10 @@ func TestTargetLimiterBacksOffOn429(t *testing.T) {
 		}
 		hit := time.Now()
 		for _, p := range ps {
-			p.Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429, RetryAfter: 3 * time.Second})
+			p.Done(nil, limited)
 		}
 		if got := lim.Factor(); got != 0.5 {
-			t.Fatalf("factor after one round of 429s = %v, want 0.5 (halved once, not once per call)", got)
+			t.Fatalf("factor after a round of 429s = %v, want 0.5 (halved once, not once per call)", got)
 		}
 		// The delay hint pauses the whole target.
 		p, err := lim.Admit(context.Background(), req)
@@ -247,17 +249,36 @@ func TestTargetLimiterBacksOffOn429(t *testing.T) {
 		if got, want := time.Since(start), 200*time.Millisecond; got < want {
 			t.Errorf("spacing at half rate %v, want ≥ %v", got, want)
 		}
-		// A 429 to a call sent after the halving halves again.
-		p.Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429})
-		if got := lim.Factor(); got < 0.24 || got > 0.26 {
-			t.Errorf("factor after a second round = %v, want ≈0.25", got)
+		p.Done(&providers.Response{}, nil)
+		// Two 429s in ten calls is chance: no halving, no pause.
+		for i := range 8 {
+			p, _ = lim.Admit(context.Background(), req)
+			if i >= 6 {
+				p.Done(nil, limited)
+			} else {
+				p.Done(&providers.Response{}, nil)
+			}
 		}
-		// Recovery is linear: from 0.25 to 1 takes 0.75 × 20s.
+		// (It recovers meanwhile, by 1/20 a second.)
+		f1 := lim.Factor()
+		if want := 0.5 + time.Since(hit.Add(3*time.Second)).Seconds()/20; f1 < want-0.001 || f1 > want+0.001 {
+			t.Errorf("factor after 2 429s in 10 calls = %v, want %v: not halved, recovering", f1, want)
+		}
+		// Three in eleven is a quarter or more: the rate halves again.
+		p, _ = lim.Admit(context.Background(), req)
+		f2 := lim.Factor()
+		p.Done(nil, limited)
+		if got := lim.Factor(); got < f2/2-0.001 || got > f2/2+0.001 {
+			t.Errorf("factor after a second round = %v, want %v", got, f2/2)
+		}
+		// Recovery is linear once the pause is over: +0.375 in 7.5s.
+		time.Sleep(3 * time.Second)
+		f3 := lim.Factor()
 		time.Sleep(7500 * time.Millisecond)
-		if got := lim.Factor(); got < 0.6 || got > 0.65 {
-			t.Errorf("factor half-way through recovery = %v, want ≈0.625", got)
+		if got := lim.Factor(); got < f3+0.374 || got > f3+0.376 {
+			t.Errorf("factor 7.5s into recovery = %v, want %v", got, f3+0.375)
 		}
-		time.Sleep(10 * time.Second)
+		time.Sleep(15 * time.Second)
 		if got := lim.Factor(); got != 1 {
 			t.Errorf("factor after recovery = %v, want 1", got)
 		}
@@ -266,18 +287,20 @@ func TestTargetLimiterBacksOffOn429(t *testing.T) {
 
 func TestTargetLimiterShrinksConcurrency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		lim := NewTargetLimiter(Limits{Concurrency: 8, Recovery: time.Hour})
+		lim := NewTargetLimiter(Limits{Concurrency: 20, Recovery: time.Hour})
 		var ps []Permit
-		for range 8 {
+		for range 20 {
 			p, err := lim.Admit(context.Background(), &providers.Request{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			ps = append(ps, p)
 		}
-		ps[0].Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429})
-		// Capacity is now 4 with 7 in flight: a new call waits until only
-		// 3 are left.
+		for _, p := range ps[:10] {
+			p.Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429})
+		}
+		// Capacity is now 10 with 10 in flight: a new call waits until only
+		// 9 are left.
 		admitted := make(chan Permit)
 		go func() {
 			p, err := lim.Admit(context.Background(), &providers.Request{})
@@ -286,23 +309,21 @@ func TestTargetLimiterShrinksConcurrency(t *testing.T) {
 			}
 			admitted <- p
 		}()
-		for i := 1; i <= 4; i++ {
-			synctest.Wait()
-			select {
-			case <-admitted:
-				t.Fatalf("admitted with %d in flight; capacity is 4", 8-i)
-			default:
-			}
-			ps[i].Done(&providers.Response{}, nil)
+		synctest.Wait()
+		select {
+		case <-admitted:
+			t.Fatal("admitted with 10 in flight; capacity is 10")
+		default:
 		}
+		ps[10].Done(&providers.Response{}, nil)
 		synctest.Wait()
 		select {
 		case p := <-admitted:
 			p.Done(&providers.Response{}, nil)
 		default:
-			t.Fatal("not admitted with 3 in flight")
+			t.Fatal("not admitted with 9 in flight")
 		}
-		for _, p := range ps[5:] {
+		for _, p := range ps[11:] {
 			p.Done(&providers.Response{}, nil)
 		}
 	})
@@ -362,22 +383,29 @@ func TestEstimateTokens(t *testing.T) {
 	}
 }
 
-// TestRunHonoursDelayHint checks the runner end to end: after a 429 with a
-// 2s hint, no call of the target starts until the hint has passed, and the
+// TestRunHonoursDelayHint checks the runner end to end: when half of a
+// wave of calls gets a 429 with a 2s hint, the whole target pauses for the
+// hint (the calls that succeeded wait too, in the limiter), and the
 // limiter's wait is kept out of latency.
 func TestRunHonoursDelayHint(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := testSuite(t, 40)
+		// Of the first twenty calls, in flight together, ten get a 429.
+		limitedCase := map[string]bool{}
+		for i := range 10 {
+			limitedCase[fmt.Sprintf("what is %d+%d?", i, i)] = true
+		}
 		var (
 			mu     sync.Mutex
 			starts []time.Time
 			hitAt  time.Time
 		)
+		begin := time.Now()
 		p := &fakeProvider{answer: rightAnswer, delay: 50 * time.Millisecond, fail: func(prompt string, n int) error {
 			mu.Lock()
 			defer mu.Unlock()
-			starts = append(starts, time.Now())
-			if prompt == "what is 10+10?" && n == 1 {
+			starts = append(starts, time.Now().Add(-50*time.Millisecond)) // fail runs after the delay
+			if limitedCase[prompt] && n == 1 {
 				hitAt = time.Now()
 				return &providers.Error{Class: providers.RateLimited, Status: 429, RetryAfter: 2 * time.Second}
 			}
@@ -385,32 +413,44 @@ func TestRunHonoursDelayHint(t *testing.T) {
 		}}
 		sink := &memSink{}
 		out, err := (&Runner{Sink: sink}).Run(context.Background(), &Plan{RunID: "r", Suites: []*suites.Suite{s},
-			Targets: []Target{{Name: "a", Provider: p, Concurrency: 4}}})
+			Targets: []Target{{Name: "a", Provider: p, Concurrency: 20}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if out.Stored != 40 || out.Failed != 0 {
 			t.Fatalf("outcome %+v", out)
 		}
-		// fail runs after the provider's delay: a call started at s-50ms.
+		if hitAt.Sub(begin) != 50*time.Millisecond {
+			t.Fatalf("the 429s came at %v, want in the first wave", hitAt.Sub(begin))
+		}
 		var inHint []time.Duration
 		for _, st := range starts {
 			if d := st.Sub(hitAt); d > 0 && d < 2*time.Second {
 				inHint = append(inHint, d)
 			}
 		}
-		// Calls already in flight when the 429 came back may finish; none
-		// may start: the first call after the 429 starts ≥ 2s later.
-		if len(inHint) > 3 {
-			t.Errorf("%d calls inside the 2s hint after the 429: %v", len(inHint), inHint)
+		if len(inHint) > 0 {
+			t.Errorf("%d calls started inside the 2s hint after the 429s: %v", len(inHint), inHint)
 		}
 		var maxWait time.Duration
+		retried := 0
 		for _, r := range sink.got {
 			if r.Latency != 50*time.Millisecond {
 				t.Errorf("latency %v, want the provider's 50ms (limiter wait must not count)", r.Latency)
 			}
 			maxWait = max(maxWait, r.Wait)
+			if r.Attempts == 2 {
+				retried++
+				if r.RetryTime < 2*time.Second {
+					t.Errorf("retried after %v, want ≥ the 2s hint", r.RetryTime)
+				}
+			}
 		}
+		if retried != 10 {
+			t.Errorf("%d calls retried, want the 10 that got a 429", retried)
+		}
+		// The workers whose calls succeeded waited out the pause in the
+		// limiter: kept as wait, never as latency.
 		if maxWait < 1900*time.Millisecond {
 			t.Errorf("longest limiter wait %v, want ≈2s (the pause)", maxWait)
 		}
@@ -434,4 +474,90 @@ func TestMaxInWindow(t *testing.T) {
 	if diff := cmp.Diff([]int{3, 0, 9}, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+// bucket is a provider's own rate limit: rps requests per second with a
+// burst, as a token bucket.
+type bucket struct {
+	mu     sync.Mutex
+	rps    float64
+	burst  float64
+	tokens float64
+	at     time.Time
+}
+
+func (b *bucket) allow(now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.at.IsZero() {
+		b.tokens = b.burst
+	} else {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.at).Seconds()*b.rps)
+	}
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// TestTargetLimiterLearnsARate drives a target with no rpm at a provider
+// that allows 20 requests per second: after the first 429s the limiter
+// settles near that rate, and 429s become rare.
+func TestTargetLimiterLearnsARate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lim := NewTargetLimiter(Limits{Concurrency: 16})
+		prov := &bucket{rps: 20, burst: 5}
+		start := time.Now()
+		var (
+			mu            sync.Mutex
+			ok, limited   int // in the second minute
+			first429Count int // in the first minute
+			wg            sync.WaitGroup
+		)
+		for range 16 {
+			wg.Go(func() {
+				for time.Since(start) < 2*time.Minute {
+					p, err := lim.Admit(context.Background(), &providers.Request{})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					allowed := prov.allow(time.Now())
+					time.Sleep(5 * time.Millisecond)
+					mu.Lock()
+					switch late := time.Since(start) >= time.Minute; {
+					case late && allowed:
+						ok++
+					case late:
+						limited++
+					case !allowed:
+						first429Count++
+					}
+					mu.Unlock()
+					if allowed {
+						p.Done(&providers.Response{}, nil)
+					} else {
+						p.Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429, RetryAfter: 100 * time.Millisecond})
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if first429Count == 0 {
+			t.Fatal("the provider never refused: the test does not exercise backing off")
+		}
+		rate := float64(ok) / 60
+		share := float64(limited) / float64(ok+limited)
+		t.Logf("first minute: %d 429s; second minute: %.1f ok/s, %.1f%% 429s", first429Count, rate, 100*share)
+		if rate < 16 || rate > 20.5 {
+			t.Errorf("settled at %.1f successful calls/s, want near the provider's 20", rate)
+		}
+		// Recovering means probing past the limit now and then: some 429s
+		// remain (without learning a rate, about 30%).
+		if share > 0.20 {
+			t.Errorf("%.1f%% of calls got 429 once settled, want under 20%%", 100*share)
+		}
+	})
 }
