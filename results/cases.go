@@ -47,8 +47,7 @@ func (s *Store) PutCases(ctx context.Context, runID string, cases []Case) error 
 		insCase, err := tx.PrepareContext(ctx, `INSERT INTO cases
     (run_id, suite, case_id, prompt, references_json, hash)
 VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT DO NOTHING
-RETURNING seq`)
+ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -68,8 +67,7 @@ RETURNING seq`)
 			if err != nil {
 				return fmt.Errorf("case %s/%s: %w", c.Suite, c.ID, err)
 			}
-			var seq int64
-			err = insCase.QueryRowContext(ctx, runID, c.Suite, c.ID, c.Prompt, string(refs), c.Hash).Scan(&seq)
+			seq, err := insertedID(insCase.ExecContext(ctx, runID, c.Suite, c.ID, c.Prompt, string(refs), c.Hash))
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // stored before: keep the first
 			}

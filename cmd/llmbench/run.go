@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -122,7 +124,9 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 	for _, k := range cfg.Unused() {
 		fmt.Fprintf(stderr, "note: %s: the %q key is reserved and not used by this version\n", cfg.Path, k)
 	}
+	restoreGC := leanLoading()
 	prep, err := bench.Prepare(cfg, os.Getenv, nil)
+	restoreGC()
 	if err != nil {
 		return err
 	}
@@ -132,6 +136,7 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 	}
 	defer store.Close()
 
+	unbound := boundHeap()
 	prog := newProgress(stderr)
 	rep, err := bench.Execute(ctx, prep, store, bench.Options{
 		Resume:   resume,
@@ -151,6 +156,9 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 		MaxCost:       ro.MaxCost,
 	})
 	prog.finish()
+	unbound()
+	prep = nil // its suites are recorded: the summary may have their memory
+	defer boundHeap()()
 	if err != nil {
 		if errors.Is(err, bench.ErrNothingToResume) {
 			return withCode(ExitUsage, err)
@@ -189,6 +197,42 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 		return withCode(ExitIncomplete, fmt.Errorf("run %s incomplete: %s", rep.Run.ID, rep.Run.Note))
 	}
 	return nil
+}
+
+// runHeadroom is how far the heap may grow past what a run holds (its
+// suites, loaded) before the collector runs.
+const runHeadroom = 48 << 20
+
+// boundHeap sets a soft memory limit of what the process holds now plus
+// runHeadroom, unless GOMEMLIMIT is set, and returns a function restoring
+// the previous limit. Go's collector otherwise lets the heap double before
+// it collects: a run holding 100,000 cases (about 65 MiB) would grow to
+// twice that in garbage. What a run holds beyond its suites is small and
+// does not grow (calls stream from the plan to the store), so the bound
+// costs collector time only when the suites are large. The limit is soft:
+// past it the collector works harder (at most half the CPU), nothing fails.
+func boundHeap() (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	debug.FreeOSMemory() // collect, and give back what loading left free
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	held := ms.HeapAlloc + ms.StackInuse + ms.MSpanInuse + ms.MCacheInuse + ms.GCSys + ms.OtherSys + ms.BuckHashSys
+	prev := debug.SetMemoryLimit(int64(held) + runHeadroom)
+	return func() { debug.SetMemoryLimit(prev) }
+}
+
+// leanLoading has the collector run when the heap grows by a quarter
+// rather than double while suites load, unless GOGC is set, and returns a
+// function restoring the previous setting: decoding a large cases file
+// makes as much garbage as it keeps.
+func leanLoading() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	prev := debug.SetGCPercent(25)
+	return func() { debug.SetGCPercent(prev) }
 }
 
 // progress shows a bar on a terminal and plain lines otherwise (logs, CI).
