@@ -2,7 +2,6 @@ package loopback
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,17 +15,12 @@ import (
 // TestThroughTheOpenAIAdapter talks to the server with the adapter
 // llmbench uses, whole and streamed, and checks what both sides saw.
 func TestThroughTheOpenAIAdapter(t *testing.T) {
-	var mu sync.Mutex
-	var recs []Record
+	logged := make(chan Record, 10)
 	s := &Server{
 		Latency: 20 * time.Millisecond,
 		Answers: map[string]string{"What is 6 × 7? Say \"forty-two\".": "42 \"quoted\"\n— 四十二"},
 		Default: "no idea",
-		Log: func(r Record) {
-			mu.Lock()
-			recs = append(recs, r)
-			mu.Unlock()
-		},
+		Log:     func(r Record) { logged <- r },
 	}
 	url, stop, err := s.Start()
 	if err != nil {
@@ -64,12 +58,10 @@ func TestThroughTheOpenAIAdapter(t *testing.T) {
 			}
 		})
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(recs) != len(tests) {
-		t.Fatalf("%d records, want %d", len(recs), len(tests))
-	}
-	for _, r := range recs {
+	// A record is logged once the answer is written: the client may have
+	// it first.
+	for range tests {
+		r := <-logged
 		if r.Status != 200 || r.Model != "m" || r.Handling < s.Latency || r.Arrived.IsZero() {
 			t.Errorf("record %+v", r)
 		}
