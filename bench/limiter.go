@@ -128,8 +128,10 @@ type TargetLimiter struct {
 	lim     Limits
 	tokRate float64 // tokens per second at full rate (0: no tpm)
 
-	// turn is held by the one goroutine waiting for the next release.
+	// turn is held by the one goroutine waiting for the next release;
+	// wake tells it that the release may come sooner than it thought.
 	turn chan struct{}
+	wake chan struct{}
 
 	mu sync.Mutex
 	// interval is the spacing at full rate: from the rpm, or learnt from
@@ -176,6 +178,7 @@ func NewTargetLimiter(l Limits) *TargetLimiter {
 	t := &TargetLimiter{
 		lim:     l,
 		turn:    make(chan struct{}, 1),
+		wake:    make(chan struct{}, 1),
 		factor:  1,
 		changed: make(chan struct{}),
 		inRatio: 1,
@@ -192,7 +195,7 @@ func NewTargetLimiter(l Limits) *TargetLimiter {
 // Wait blocks until a call without a token estimate may start (the
 // Limiter method); it takes no concurrency slot and reports no outcome.
 func (t *TargetLimiter) Wait(ctx context.Context) error {
-	_, err := t.pace(ctx, 0)
+	_, err := t.pace(ctx, nil)
 	return err
 }
 
@@ -202,16 +205,26 @@ func (t *TargetLimiter) Admit(ctx context.Context, req *providers.Request) (Perm
 	if err := t.acquire(ctx); err != nil {
 		return nil, err
 	}
-	var est, cost float64
+	var c charge
 	if t.tokRate > 0 && req != nil {
-		est, cost = t.charge(req)
+		c.est = float64(EstimateTokens(req))
+		if req.Params.MaxTokens != nil && *req.Params.MaxTokens > 0 {
+			c.maxOut = float64(*req.Params.MaxTokens)
+		}
 	}
-	at, err := t.pace(ctx, cost)
+	at, err := t.pace(ctx, &c)
 	if err != nil {
 		t.release()
 		return nil, err
 	}
-	return &permit{t: t, at: at, est: est, cost: cost}, nil
+	return &permit{t: t, at: at, est: c.est, cost: c.cost}, nil
+}
+
+// charge is a call's token charge: est, its prompt's raw estimate, and
+// maxOut, its answer limit (0: none), are known before the call waits;
+// cost is set when it is released, from what usage has taught by then.
+type charge struct {
+	est, maxOut, cost float64
 }
 
 // Factor is the share of its limits the target runs at now: 1, or less
@@ -272,9 +285,9 @@ func (t *TargetLimiter) release() {
 	t.mu.Unlock()
 }
 
-// pace waits for the next release and returns its instant. cost is the
-// call's token charge (0 without a tpm).
-func (t *TargetLimiter) pace(ctx context.Context, cost float64) (time.Time, error) {
+// pace waits for the next release and returns its instant; c (nil for a
+// plain Wait) gets its cost then.
+func (t *TargetLimiter) pace(ctx context.Context, c *charge) (time.Time, error) {
 	t.mu.Lock()
 	if t.interval == 0 && t.tokRate == 0 {
 		// Only a pause can hold the call: no turn needed unless paused.
@@ -305,15 +318,16 @@ func (t *TargetLimiter) pace(ctx context.Context, cost float64) (time.Time, erro
 		if !due.After(now) {
 			t.last = now
 			t.noteLocked(now)
-			if t.tokRate > 0 {
-				t.tokFree = now.Add(t.tokDuration(cost, t.factorLocked(now)))
+			if t.tokRate > 0 && c != nil && c.est > 0 {
+				c.cost = t.costLocked(c)
+				t.tokFree = now.Add(t.tokDuration(c.cost, t.factorLocked(now)))
 			}
 			t.mu.Unlock()
 			return now, nil
 		}
 		t.mu.Unlock()
 		// Sleep until due, then look again: a 429 meanwhile may have moved
-		// it later.
+		// it later, a usage correction earlier (then wake says so).
 		if timer == nil {
 			timer = time.NewTimer(due.Sub(now))
 		} else {
@@ -321,6 +335,7 @@ func (t *TargetLimiter) pace(ctx context.Context, cost float64) (time.Time, erro
 		}
 		select {
 		case <-timer.C:
+		case <-t.wake:
 		case <-ctx.Done():
 			return time.Time{}, ctx.Err()
 		}
@@ -388,21 +403,17 @@ func (t *TargetLimiter) tokDuration(n, f float64) time.Duration {
 	return time.Duration(n / (t.tokRate * f) * float64(time.Second))
 }
 
-// charge estimates req's tokens: est is the raw prompt estimate, cost what
-// is charged (the prompt corrected by the usage seen so far, plus the
-// expected answer).
-func (t *TargetLimiter) charge(req *providers.Request) (est, cost float64) {
-	est = float64(EstimateTokens(req))
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// costLocked is what c is charged: its prompt estimate corrected by the
+// usage seen so far, plus the expected answer.
+func (t *TargetLimiter) costLocked(c *charge) float64 {
 	out := t.outMean
 	if !t.seenUsage {
 		out = defaultAnswerTokens
-		if req.Params.MaxTokens != nil && *req.Params.MaxTokens > 0 {
-			out = min(out, float64(*req.Params.MaxTokens))
+		if c.maxOut > 0 {
+			out = min(out, c.maxOut)
 		}
 	}
-	return est, est*t.inRatio + out
+	return c.est*t.inRatio + out
 }
 
 // defaultAnswerTokens is the answer length charged before any usage is
@@ -449,6 +460,12 @@ func (t *TargetLimiter) done(p *permit, resp *providers.Response, err *providers
 			used = p.cost // no usage reported: keep the estimate
 		}
 		t.tokFree = t.tokFree.Add(t.tokDuration(used-p.cost, f))
+		if used < p.cost {
+			select { // the call waiting for its turn may go sooner
+			case t.wake <- struct{}{}:
+			default:
+			}
+		}
 	}
 	if err != nil && err.Class == providers.Canceled {
 		return

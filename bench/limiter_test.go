@@ -561,3 +561,36 @@ func TestTargetLimiterLearnsARate(t *testing.T) {
 		}
 	})
 }
+
+// TestTargetLimiterConcurrentLearning starts many calls at once, before any
+// usage is known: what the first answers teach applies to the calls still
+// waiting, and their over-estimates do not hold the target up.
+func TestTargetLimiterConcurrentLearning(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const tpm = 6000 // 100 tokens/s
+		lim := NewTargetLimiter(Limits{TPM: tpm, Concurrency: 16})
+		req := &providers.Request{Messages: []providers.Message{{Role: "user", Text: "Case 5: spell the number 5 in digits."}}}
+		usage := providers.Usage{InputTokens: 8, OutputTokens: 1} // 9 tokens a call
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range 16 {
+			wg.Go(func() {
+				for range 10 {
+					p, err := lim.Admit(context.Background(), req)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					time.Sleep(time.Millisecond)
+					p.Done(&providers.Response{Usage: usage}, nil)
+				}
+			})
+		}
+		wg.Wait()
+		// 160 calls of 9 tokens at 100 tokens/s: about 14.4 s (the first
+		// call, charged 256 answer tokens before any usage, is refunded).
+		if got := time.Since(start); got > 16*time.Second {
+			t.Errorf("160 calls of 9 tokens at %d tpm took %v, want ≈14.4s", tpm, got)
+		}
+	})
+}
