@@ -201,7 +201,7 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 
 // runHeadroom is how far the heap may grow past what a run holds (its
 // suites, loaded) before the collector runs.
-const runHeadroom = 48 << 20
+const runHeadroom = 32 << 20
 
 // boundHeap sets a soft memory limit of what the process holds now plus
 // runHeadroom, unless GOMEMLIMIT is set, and returns a function restoring
