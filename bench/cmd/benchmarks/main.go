@@ -57,39 +57,56 @@ type env struct {
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "bare-client" {
 		if err := bareClient(os.Args[2:]); err != nil {
-			fatal(err)
+			fmt.Fprintln(os.Stderr, "benchmarks:", err)
+			os.Exit(1)
 		}
 		return
 	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole program; it returns the exit code: 0 when every target
+// was met, 1 when one was missed or a scenario failed, 2 for bad usage.
+func run(args []string, stdout, stderr io.Writer) int {
 	var e env
-	flag.StringVar(&e.bin, "llmbench", "", "the llmbench `binary` to measure (go build -o llmbench ./cmd/llmbench)")
-	only := flag.String("only", "", "comma-separated `scenarios` to run (default all): "+strings.Join(scenarioNames(), ", "))
-	flag.Float64Var(&e.scale, "scale", 1, "multiply every case count by `F` (e.g. 0.1 for a quick try; the thresholds assume 1)")
-	flag.IntVar(&e.conc, "concurrency", 16, "concurrency `N` of the throughput and memory runs (0 ms server)")
-	flag.BoolVar(&e.samples, "samples", false, "print the memory run's resident memory every 50 ms to stderr")
-	keep := flag.String("dir", "", "work in `DIR` and keep it (default: a temporary folder, removed)")
-	flag.Parse()
-	if e.bin == "" {
-		fmt.Fprintln(os.Stderr, "benchmarks: -llmbench is required (see bench/run_benchmarks.sh)")
-		os.Exit(2)
+	fs := flag.NewFlagSet("benchmarks", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&e.bin, "llmbench", "", "the llmbench `binary` to measure (go build -o llmbench ./cmd/llmbench)")
+	only := fs.String("only", "", "comma-separated `scenarios` to run (default all): "+strings.Join(scenarioNames(), ", "))
+	fs.Float64Var(&e.scale, "scale", 1, "multiply every case count by `F` (e.g. 0.1 for a quick try; the thresholds assume 1)")
+	fs.IntVar(&e.conc, "concurrency", 16, "concurrency `N` of the throughput and memory runs (0 ms server)")
+	fs.BoolVar(&e.samples, "samples", false, "print the memory run's resident memory every 50 ms to stderr")
+	keep := fs.String("dir", "", "work in `DIR` and keep it (default: a temporary folder, removed)")
+	if err := fs.Parse(args); err != nil {
+		return 2
 	}
-	e.log = os.Stderr
-	e.dir = *keep
-	if e.dir == "" {
-		d, err := os.MkdirTemp("", "llmbench-benchmarks-")
-		if err != nil {
-			fatal(err)
-		}
-		defer os.RemoveAll(d)
-		e.dir = d
-	} else if err := os.MkdirAll(e.dir, 0o755); err != nil {
-		fatal(err)
+	if e.bin == "" || e.scale <= 0 || e.conc < 1 {
+		fmt.Fprintln(stderr, "benchmarks: -llmbench is required, -scale and -concurrency positive (see bench/run_benchmarks.sh)")
+		return 2
 	}
 	want := map[string]bool{}
 	for _, s := range strings.Split(*only, ",") {
 		if s = strings.TrimSpace(s); s != "" {
+			if !slices.Contains(scenarioNames(), s) {
+				fmt.Fprintf(stderr, "benchmarks: unknown scenario %q (known: %s)\n", s, strings.Join(scenarioNames(), ", "))
+				return 2
+			}
 			want[s] = true
 		}
+	}
+	e.log = stderr
+	e.dir = *keep
+	if e.dir == "" {
+		d, err := os.MkdirTemp("", "llmbench-benchmarks-")
+		if err != nil {
+			fmt.Fprintln(stderr, "benchmarks:", err)
+			return 1
+		}
+		defer os.RemoveAll(d)
+		e.dir = d
+	} else if err := os.MkdirAll(e.dir, 0o755); err != nil {
+		fmt.Fprintln(stderr, "benchmarks:", err)
+		return 1
 	}
 	for _, s := range scenarios {
 		if len(want) > 0 && !want[s.name] {
@@ -100,17 +117,13 @@ func main() {
 			e.rows = append(e.rows, row{what: s.name, measured: "error: " + err.Error(), ok: "NO"})
 		}
 	}
-	e.print(os.Stdout)
+	e.print(stdout)
 	for _, r := range e.rows {
 		if r.ok == "NO" {
-			os.Exit(1)
+			return 1
 		}
 	}
-}
-
-func fatal(err error) {
-	fmt.Fprintln(os.Stderr, "benchmarks:", err)
-	os.Exit(1)
+	return 0
 }
 
 var scenarios = []struct {
@@ -146,7 +159,8 @@ func (e *env) print(w io.Writer) {
 		if ok == "" {
 			ok = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.what, r.measured, r.threshold, ok)
+		measured := strings.ReplaceAll(strings.TrimSpace(r.measured), "\n", " | ")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.what, measured, r.threshold, ok)
 	}
 	tw.Flush()
 }
