@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/llmbench/llmbench/providers/sse"
 )
 
 // RetryAfter reads a server's delay hint from response headers: first
@@ -111,4 +115,65 @@ func Redact(s string, secrets ...string) string {
 		}
 	}
 	return s
+}
+
+// ContextError classifies a failure caused by the call's context: its
+// deadline is a timeout, anything else a cancellation.
+func ContextError(ctx context.Context, err error) *Error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &Error{Class: Timeout, Message: "deadline exceeded", Err: err}
+	}
+	return &Error{Class: Canceled, Message: "call canceled", Err: err}
+}
+
+// TransportError classifies a failure to get a response at all.
+func TransportError(ctx context.Context, err error) *Error {
+	if ctx.Err() != nil {
+		return ContextError(ctx, err)
+	}
+	return Classify(err)
+}
+
+// ReadError classifies a failure while reading a 2xx body: the call's
+// context, a body over maxBody, a stream line too long, a stream cut
+// mid-event, a read timeout, or else an unreadable body. partial is the
+// text received before it broke.
+func ReadError(ctx context.Context, err error, partial string, maxBody int64) *Error {
+	var e *Error
+	switch {
+	case ctx.Err() != nil:
+		e = ContextError(ctx, err)
+	case errors.Is(err, ErrBodyTooLarge):
+		e = &Error{Class: BadResponse, Message: fmt.Sprintf("response body exceeds the %d-byte limit", maxBody), Err: err}
+	case errors.Is(err, sse.ErrTooLong):
+		e = &Error{Class: BadResponse, Message: "stream line or event exceeds the response limit", Err: err}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		e = &Error{Class: BadResponse, Message: "stream cut in the middle of an event", Err: err}
+	default:
+		if pe := Classify(err); pe.Class == Timeout {
+			e = pe
+		} else {
+			e = &Error{Class: BadResponse, Message: "read body: " + err.Error(), Err: err}
+		}
+	}
+	e.Partial = partial
+	return e
+}
+
+// Snippet quotes the start of a body (200 bytes at most, cut at a rune
+// boundary) for an error message.
+func Snippet(b []byte) string {
+	const max = 200
+	s := strings.TrimSpace(strings.ToValidUTF8(string(b), "\uFFFD"))
+	if s == "" {
+		return "(empty body)"
+	}
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return fmt.Sprintf("%q", s)
 }

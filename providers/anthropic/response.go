@@ -3,12 +3,9 @@ package anthropic
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/sse"
@@ -73,18 +70,18 @@ func (t *tokens) usage() providers.Usage {
 func (c *Client) readJSON(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
 	data, err := io.ReadAll(body)
 	if err != nil {
-		return c.readError(ctx, err, "")
+		return providers.ReadError(ctx, err, "", c.maxBody)
 	}
 	out.Latency = time.Since(start)
 	var r messageResponse
 	if err := json.Unmarshal(data, &r); err != nil {
-		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + snippet(data), Err: err}
+		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + providers.Snippet(data), Err: err}
 	}
 	if r.Type == "error" || hasValue(r.Error) {
 		return c.classify(0, parseError(data), nil)
 	}
 	if r.Type != "message" || r.Content == nil {
-		return &providers.Error{Class: providers.BadResponse, Message: "response is not a message: " + snippet(data)}
+		return &providers.Error{Class: providers.BadResponse, Message: "response is not a message: " + providers.Snippet(data)}
 	}
 	var text strings.Builder
 	for _, b := range r.Content {
@@ -142,7 +139,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 			break
 		}
 		if err != nil {
-			return c.readError(ctx, err, text.String())
+			return providers.ReadError(ctx, err, text.String(), c.maxBody)
 		}
 		data := strings.TrimSpace(ev.Data)
 		if data == "" {
@@ -150,7 +147,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 		}
 		var se streamEvent
 		if err := json.Unmarshal([]byte(data), &se); err != nil {
-			return &providers.Error{Class: providers.BadResponse, Message: "decode stream event: " + err.Error() + ": " + snippet([]byte(data)), Partial: text.String(), Err: err}
+			return &providers.Error{Class: providers.BadResponse, Message: "decode stream event: " + err.Error() + ": " + providers.Snippet([]byte(data)), Partial: text.String(), Err: err}
 		}
 		typ := se.Type
 		if typ == "" {
@@ -159,7 +156,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 		switch typ {
 		case "message_start":
 			if se.Message == nil {
-				return &providers.Error{Class: providers.BadResponse, Message: "message_start without a message: " + snippet([]byte(data)), Partial: text.String()}
+				return &providers.Error{Class: providers.BadResponse, Message: "message_start without a message: " + providers.Snippet([]byte(data)), Partial: text.String()}
 			}
 			started = true
 			out.Model = se.Message.Model
@@ -214,59 +211,3 @@ func filtered(out *providers.Response) *providers.Error {
 }
 
 func hasValue(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
-
-// readError classifies a failure while reading a 2xx body.
-func (c *Client) readError(ctx context.Context, err error, partial string) *providers.Error {
-	var e *providers.Error
-	switch {
-	case ctx.Err() != nil:
-		e = contextError(ctx, err)
-	case errors.Is(err, providers.ErrBodyTooLarge):
-		e = &providers.Error{Class: providers.BadResponse, Message: fmt.Sprintf("response body exceeds the %d-byte limit", c.maxBody), Err: err}
-	case errors.Is(err, sse.ErrTooLong):
-		e = &providers.Error{Class: providers.BadResponse, Message: "stream line or event exceeds the response limit", Err: err}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		e = &providers.Error{Class: providers.BadResponse, Message: "stream cut in the middle of an event", Err: err}
-	default:
-		if pe := providers.Classify(err); pe.Class == providers.Timeout {
-			e = pe
-		} else {
-			e = &providers.Error{Class: providers.BadResponse, Message: "read body: " + err.Error(), Err: err}
-		}
-	}
-	e.Partial = partial
-	return e
-}
-
-// contextError classifies a failure caused by the call's context.
-func contextError(ctx context.Context, err error) *providers.Error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &providers.Error{Class: providers.Timeout, Message: "deadline exceeded", Err: err}
-	}
-	return &providers.Error{Class: providers.Canceled, Message: "call canceled", Err: err}
-}
-
-// transportError classifies a failure to get a response at all.
-func transportError(ctx context.Context, err error) *providers.Error {
-	if ctx.Err() != nil {
-		return contextError(ctx, err)
-	}
-	return providers.Classify(err)
-}
-
-// snippet quotes the start of a body for an error message.
-func snippet(b []byte) string {
-	const max = 200
-	s := strings.TrimSpace(strings.ToValidUTF8(string(b), "\uFFFD"))
-	if s == "" {
-		return "(empty body)"
-	}
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return fmt.Sprintf("%q", s)
-}

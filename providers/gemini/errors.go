@@ -120,13 +120,13 @@ func (c *Client) httpError(ctx context.Context, resp *http.Response) *providers.
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil && ctx.Err() != nil {
-		e := contextError(ctx, err)
+		e := providers.ContextError(ctx, err)
 		e.Status = resp.StatusCode
 		return e
 	}
 	ae := parseError(body)
 	if ae.Message == "" && len(body) > 0 && !json.Valid(body) {
-		ae.Message = snippet(body)
+		ae.Message = providers.Snippet(body)
 	}
 	return c.classify(resp.StatusCode, ae, resp.Header)
 }

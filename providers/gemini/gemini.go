@@ -154,7 +154,7 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	start := time.Now()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
-		return nil, transportError(ctx, err)
+		return nil, providers.TransportError(ctx, err)
 	}
 	defer hresp.Body.Close()
 

@@ -3,12 +3,9 @@ package gemini
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/sse"
@@ -98,12 +95,12 @@ func promptBlocked(pf *promptFeedback, partial string) *providers.Error {
 func (c *Client) readJSON(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
 	data, err := io.ReadAll(body)
 	if err != nil {
-		return c.readError(ctx, err, "")
+		return providers.ReadError(ctx, err, "", c.maxBody)
 	}
 	out.Latency = time.Since(start)
 	var r generateResponse
 	if err := json.Unmarshal(data, &r); err != nil {
-		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + snippet(data), Err: err}
+		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + providers.Snippet(data), Err: err}
 	}
 	if hasValue(r.Error) {
 		return c.classify(0, parseError(data), nil)
@@ -113,7 +110,7 @@ func (c *Client) readJSON(ctx context.Context, body io.Reader, start time.Time, 
 	}
 	cand := r.first()
 	if cand == nil {
-		return &providers.Error{Class: providers.BadResponse, Message: "response has no candidates: " + snippet(data)}
+		return &providers.Error{Class: providers.BadResponse, Message: "response has no candidates: " + providers.Snippet(data)}
 	}
 	out.Text = cand.answerText()
 	out.FinishReason = cand.FinishReason
@@ -141,7 +138,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 			break
 		}
 		if err != nil {
-			return c.readError(ctx, err, text.String())
+			return providers.ReadError(ctx, err, text.String(), c.maxBody)
 		}
 		data := strings.TrimSpace(ev.Data)
 		if data == "" || data == "[DONE]" { // [DONE]: a proxy's habit; Google sends none
@@ -149,7 +146,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 		}
 		var r generateResponse
 		if err := json.Unmarshal([]byte(data), &r); err != nil {
-			return &providers.Error{Class: providers.BadResponse, Message: "decode stream chunk: " + err.Error() + ": " + snippet([]byte(data)), Partial: text.String(), Err: err}
+			return &providers.Error{Class: providers.BadResponse, Message: "decode stream chunk: " + err.Error() + ": " + providers.Snippet([]byte(data)), Partial: text.String(), Err: err}
 		}
 		chunks++
 		if hasValue(r.Error) {
@@ -200,59 +197,3 @@ func filtered(out *providers.Response) *providers.Error {
 }
 
 func hasValue(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
-
-// readError classifies a failure while reading a 2xx body.
-func (c *Client) readError(ctx context.Context, err error, partial string) *providers.Error {
-	var e *providers.Error
-	switch {
-	case ctx.Err() != nil:
-		e = contextError(ctx, err)
-	case errors.Is(err, providers.ErrBodyTooLarge):
-		e = &providers.Error{Class: providers.BadResponse, Message: fmt.Sprintf("response body exceeds the %d-byte limit", c.maxBody), Err: err}
-	case errors.Is(err, sse.ErrTooLong):
-		e = &providers.Error{Class: providers.BadResponse, Message: "stream line or event exceeds the response limit", Err: err}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		e = &providers.Error{Class: providers.BadResponse, Message: "stream cut in the middle of an event", Err: err}
-	default:
-		if pe := providers.Classify(err); pe.Class == providers.Timeout {
-			e = pe
-		} else {
-			e = &providers.Error{Class: providers.BadResponse, Message: "read body: " + err.Error(), Err: err}
-		}
-	}
-	e.Partial = partial
-	return e
-}
-
-// contextError classifies a failure caused by the call's context.
-func contextError(ctx context.Context, err error) *providers.Error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &providers.Error{Class: providers.Timeout, Message: "deadline exceeded", Err: err}
-	}
-	return &providers.Error{Class: providers.Canceled, Message: "call canceled", Err: err}
-}
-
-// transportError classifies a failure to get a response at all.
-func transportError(ctx context.Context, err error) *providers.Error {
-	if ctx.Err() != nil {
-		return contextError(ctx, err)
-	}
-	return providers.Classify(err)
-}
-
-// snippet quotes the start of a body for an error message.
-func snippet(b []byte) string {
-	const max = 200
-	s := strings.TrimSpace(strings.ToValidUTF8(string(b), "\uFFFD"))
-	if s == "" {
-		return "(empty body)"
-	}
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return fmt.Sprintf("%q", s)
-}

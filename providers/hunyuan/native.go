@@ -260,7 +260,7 @@ func (c *nativeClient) call(ctx context.Context, req *providers.Request) (*provi
 	start := time.Now()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
-		return nil, transportError(ctx, err)
+		return nil, providers.TransportError(ctx, err)
 	}
 	defer hresp.Body.Close()
 	if hresp.ContentLength > c.maxBody {

@@ -175,7 +175,7 @@ func streamErr(e *streamError, partial string) *providers.Error {
 func (c *nativeClient) httpError(ctx context.Context, resp *http.Response) *providers.Error {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
 	if err != nil && ctx.Err() != nil {
-		e := contextError(ctx, err)
+		e := providers.ContextError(ctx, err)
 		e.Status = resp.StatusCode
 		return e
 	}
@@ -313,7 +313,7 @@ func (c *nativeClient) readError(ctx context.Context, err error, partial string)
 	var e *providers.Error
 	switch {
 	case ctx.Err() != nil:
-		e = contextError(ctx, err)
+		e = providers.ContextError(ctx, err)
 	case errors.Is(err, providers.ErrBodyTooLarge):
 		e = &providers.Error{Class: providers.BadResponse, Message: fmt.Sprintf("response body exceeds the %d-byte limit", c.maxBody), Err: err}
 	case errors.Is(err, sse.ErrTooLong):
@@ -329,24 +329,6 @@ func (c *nativeClient) readError(ctx context.Context, err error, partial string)
 	}
 	e.Partial = partial
 	return e
-}
-
-// contextError classifies a failure caused by the call's context.
-func contextError(ctx context.Context, err error) *providers.Error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &providers.Error{Class: providers.Timeout, Message: "deadline exceeded", Err: err}
-	}
-	return &providers.Error{Class: providers.Canceled, Message: "call canceled", Err: err}
-}
-
-// transportError classifies a failure to get a response at all. The URL
-// in net/http's error holds no secret (a password in the base URL is
-// redacted by net/http).
-func transportError(ctx context.Context, err error) *providers.Error {
-	if ctx.Err() != nil {
-		return contextError(ctx, err)
-	}
-	return providers.Classify(err)
 }
 
 // snippet is a short, printable excerpt of a body for error messages.

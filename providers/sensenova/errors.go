@@ -66,7 +66,7 @@ func scalar(raw json.RawMessage) string {
 func (n *nativeClient) httpError(ctx context.Context, resp *http.Response) *providers.Error {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, min(n.maxBody, 1<<20)))
 	if err != nil && ctx.Err() != nil {
-		e := contextError(ctx, err)
+		e := providers.ContextError(ctx, err)
 		e.Status = resp.StatusCode
 		return e
 	}
@@ -176,28 +176,12 @@ func (n *nativeClient) keyEnv() string {
 	return KeyEnv
 }
 
-// contextError classifies a failure caused by the call's context.
-func contextError(ctx context.Context, err error) *providers.Error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &providers.Error{Class: providers.Timeout, Message: "deadline exceeded", Err: err}
-	}
-	return &providers.Error{Class: providers.Canceled, Message: "call canceled", Err: err}
-}
-
-// transportError classifies a failure to get a response at all.
-func transportError(ctx context.Context, err error) *providers.Error {
-	if ctx.Err() != nil {
-		return contextError(ctx, err)
-	}
-	return providers.Classify(err)
-}
-
 // readError classifies a failure while reading a 2xx body.
 func (n *nativeClient) readError(ctx context.Context, err error, partial string) *providers.Error {
 	var e *providers.Error
 	switch {
 	case ctx.Err() != nil:
-		e = contextError(ctx, err)
+		e = providers.ContextError(ctx, err)
 	case errors.Is(err, providers.ErrBodyTooLarge):
 		e = &providers.Error{Class: providers.BadResponse, Message: fmt.Sprintf("response body exceeds the %d-byte limit", n.maxBody), Err: err}
 	case errors.Is(err, sse.ErrTooLong):

@@ -208,7 +208,7 @@ func (n *nativeClient) complete(ctx context.Context, req *providers.Request) (*p
 	start := time.Now()
 	hresp, err := n.http.Do(hreq)
 	if err != nil {
-		return nil, transportError(ctx, err)
+		return nil, providers.TransportError(ctx, err)
 	}
 	defer hresp.Body.Close()
 
