@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmbench/llmbench/internal/shareddata"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -15,27 +17,7 @@ import (
 // its parents (the repository and shared/ sit side by side). Outside CI a
 // missing folder skips the test; in CI it fails it.
 func oraclesDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data", "oracles")
-		if _, err := os.Stat(filepath.Join(p, "README.md")); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("shared/data/oracles not found beside the repository")
-	}
-	t.Skip("shared/data/oracles not found beside the repository")
-	return ""
+	return shareddata.Path(t, "oracles")
 }
 
 func readOracle(t *testing.T, name string, v any) {

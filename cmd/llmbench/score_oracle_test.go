@@ -7,30 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/llmbench/llmbench/internal/shareddata"
 )
 
 // oraclesDir finds ../shared/data/oracles above the package (CI lays
 // shared/ beside the repository). Without it the parity tests skip, except
 // under CI, where they must run.
 func oraclesDir(t *testing.T) string {
-	t.Helper()
-	dir, _ := filepath.Abs(".")
-	for {
-		p := filepath.Join(dir, "shared", "data", "oracles")
-		if _, err := os.Stat(filepath.Join(p, "rouge_en.json")); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("shared/data/oracles not found beside the repository")
-	}
-	t.Skip("shared/data/oracles not found beside the repository")
-	return ""
+	return shareddata.Path(t, "oracles")
 }
 
 func readOracle(t *testing.T, name string, v any) {

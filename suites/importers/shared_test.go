@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmbench/llmbench/internal/shareddata"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmbench/llmbench/suites"
@@ -21,24 +23,7 @@ import (
 // the repository) and returns the path of rel inside it. Without it the
 // test skips, except under CI (env CI set), where it fails.
 func sharedData(t *testing.T, rel string) string {
-	t.Helper()
-	dir, _ := filepath.Abs(".")
-	for {
-		p := filepath.Join(dir, "shared", "data")
-		if _, err := os.Stat(filepath.Join(p, "LICENSES.md")); err == nil {
-			return filepath.Join(p, filepath.FromSlash(rel))
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("shared/data not found beside the repository")
-	}
-	t.Skip("shared/data not found beside the repository")
-	return ""
+	return shareddata.Path(t, rel)
 }
 
 // importAndLoad imports src into a fresh folder and loads every suite

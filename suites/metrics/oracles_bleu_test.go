@@ -5,33 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/llmbench/llmbench/internal/shareddata"
 )
 
 // bleuOraclesDir finds shared/data/oracles in this package's folder or one
 // of its parents (CI puts shared/ beside the repository). When it is
 // missing the test is skipped, unless the CI variable is set: then it fails.
 func bleuOraclesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data", "oracles")
-		if _, err := os.Stat(filepath.Join(p, "bleu_chrf.json")); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("shared/data/oracles/bleu_chrf.json not found beside the repository")
-	}
-	t.Skip("shared/data/oracles/bleu_chrf.json not found beside the repository")
-	return ""
+	return shareddata.Path(t, "oracles")
 }
 
 // bleuOracle is the layout of bleu_chrf.json (sacreBLEU 2.6.0 outputs).

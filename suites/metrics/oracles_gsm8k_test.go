@@ -5,33 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/llmbench/llmbench/internal/shareddata"
 )
 
 // gsm8kOracleDir finds shared/data/oracles by walking up from the
 // package's folder. Without it the oracle tests skip, unless the
 // environment variable CI is set: there a missing oracle is a failure.
 func gsm8kOracleDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "data", "oracles")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("shared/data/oracles not found above the package folder (CI is set, so this is a failure)")
-	}
-	t.Skip("shared/data/oracles not found above the package folder")
-	return ""
+	return shareddata.Path(t, "oracles")
 }
 
 // gsm8kOracleFile is gsm8k_extract.json.

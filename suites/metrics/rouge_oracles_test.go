@@ -5,33 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/llmbench/llmbench/internal/shareddata"
 )
 
 // rougeOraclesDir finds shared/data/oracles in this package's folder or
 // one of its parents (CI lays shared/ beside the repository). Outside CI a
 // missing folder skips the test; in CI (env CI set) it fails it.
 func rougeOraclesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data", "oracles")
-		if _, err := os.Stat(filepath.Join(p, "README.md")); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("shared/data/oracles not found beside the repository")
-	}
-	t.Skip("shared/data/oracles not found beside the repository")
-	return ""
+	return shareddata.Path(t, "oracles")
 }
 
 func readRougeOracle(t testing.TB, name string, v any) {
