@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -57,6 +58,13 @@ type JudgeCall struct {
 	// ErrorClass is "" for a judge call that gave a verdict; bad_response
 	// when the judge answered but no verdict could be read.
 	ErrorClass, ErrorCode, ErrorMessage string
+	// RequestHash is the hex SHA-256 of the request sent to the judge (see
+	// bench.RequestHash), "" when not recorded: the judge cache's key.
+	RequestHash string
+	// Cached is true when the judge was not called: output, usage,
+	// latency and TTFT were copied from an earlier judge call of the same
+	// request that gave a verdict, and Attempts is 0.
+	Cached bool
 }
 
 // OK reports whether the call gave a verdict.
@@ -141,15 +149,16 @@ WHERE j.run_id = ? ORDER BY rs.position`, runID)
 const putJudgeCallSQL = `INSERT INTO judge_calls
     (run_id, suite, case_id, target, repeat, judge_target, mode, ord, prompt, output, verdict,
      started, latency_ns, ttft_ns, input_tokens, output_tokens, attempts,
-     error_class, error_code, error_message)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+     error_class, error_code, error_message, request_hash, cached)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?22, ?23)
 ON CONFLICT (run_id, suite, case_id, target, repeat, ord) DO UPDATE SET
     judge_target = excluded.judge_target, mode = excluded.mode, prompt = excluded.prompt,
     output = excluded.output, verdict = excluded.verdict, started = excluded.started,
     latency_ns = excluded.latency_ns, ttft_ns = excluded.ttft_ns,
     input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
     attempts = excluded.attempts, error_class = excluded.error_class,
-    error_code = excluded.error_code, error_message = excluded.error_message
+    error_code = excluded.error_code, error_message = excluded.error_message,
+    request_hash = excluded.request_hash, cached = excluded.cached
 WHERE judge_calls.error_class = ?21`
 
 // PutJudgeCall stores one judge call. A call with the same key that is
@@ -164,7 +173,8 @@ func (s *Store) PutJudgeCall(ctx context.Context, c JudgeCall) error {
 	if _, err := s.db.ExecContext(ctx, putJudgeCallSQL,
 		c.RunID, c.Suite, c.CaseID, c.Target, c.Repeat, c.JudgeTarget, c.Mode, c.Ord, c.Prompt, c.Output, c.Verdict,
 		nullTime(c.Started), int64(c.Latency), int64(c.TTFT), c.InputTokens, c.OutputTokens, c.Attempts,
-		c.ErrorClass, c.ErrorCode, c.ErrorMessage, string(providers.Canceled)); err != nil {
+		c.ErrorClass, c.ErrorCode, c.ErrorMessage, string(providers.Canceled),
+		sql.NullString{String: c.RequestHash, Valid: c.RequestHash != ""}, boolInt(c.Cached)); err != nil {
 		return fmt.Errorf("judge call %s of run %s: %w", c.Key(), c.RunID, explainJudge(err))
 	}
 	return nil
@@ -182,7 +192,7 @@ func explainJudge(err error) error {
 // suite (config order), case, judged target (config order), repeat, ord.
 const judgeCallsQuery = `SELECT j.suite, j.case_id, j.target, j.repeat, j.judge_target, j.mode, j.ord,
     j.prompt, j.output, j.verdict, j.started, j.latency_ns, j.ttft_ns, j.input_tokens, j.output_tokens,
-    j.attempts, j.error_class, j.error_code, j.error_message
+    j.attempts, j.error_class, j.error_code, j.error_message, coalesce(j.request_hash, ''), j.cached
 FROM judge_calls AS j
 JOIN run_suites AS rs ON rs.run_id = j.run_id AND rs.name = j.suite
 JOIN cases AS c ON c.run_id = j.run_id AND c.suite = j.suite AND c.case_id = j.case_id
@@ -211,7 +221,7 @@ func (s *Store) JudgeCalls(ctx context.Context, runID string) iter.Seq2[JudgeCal
 			)
 			if err := rows.Scan(&c.Suite, &c.CaseID, &c.Target, &c.Repeat, &c.JudgeTarget, &c.Mode, &c.Ord,
 				&c.Prompt, &c.Output, &c.Verdict, &started, &latency, &ttft, &c.InputTokens, &c.OutputTokens,
-				&c.Attempts, &c.ErrorClass, &c.ErrorCode, &c.ErrorMessage); err != nil {
+				&c.Attempts, &c.ErrorClass, &c.ErrorCode, &c.ErrorMessage, &c.RequestHash, &c.Cached); err != nil {
 				fail(err)
 				return
 			}
@@ -264,4 +274,38 @@ WHERE run_id = ? AND error_class <> ?`, runID, string(providers.Canceled))
 		}
 	}
 	return done, nil
+}
+
+// CachedJudgeCall returns the newest judge call, in any run of the
+// database, whose RequestHash is hash and that gave a verdict (the judge
+// cache of llmbench run --cache), and whether there is one. Failed calls
+// and answers without a readable verdict are never returned. The call
+// carries its stored output, verdict, usage, timings and attempts; the
+// caller reads the verdict again from the output with its own parser.
+// Safe for concurrent use.
+func (s *Store) CachedJudgeCall(ctx context.Context, hash string) (JudgeCall, bool, error) {
+	var (
+		c             JudgeCall
+		started       sql.NullString
+		latency, ttft int64
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT run_id, suite, case_id, target, repeat, judge_target, mode, ord,
+    prompt, output, verdict, started, latency_ns, ttft_ns, input_tokens, output_tokens, attempts,
+    request_hash, cached
+FROM judge_calls INDEXED BY judge_calls_by_request_hash
+WHERE request_hash = ? AND error_class = ''
+ORDER BY id DESC LIMIT 1`, hash).Scan(&c.RunID, &c.Suite, &c.CaseID, &c.Target, &c.Repeat, &c.JudgeTarget, &c.Mode, &c.Ord,
+		&c.Prompt, &c.Output, &c.Verdict, &started, &latency, &ttft, &c.InputTokens, &c.OutputTokens, &c.Attempts,
+		&c.RequestHash, &c.Cached)
+	if errors.Is(err, sql.ErrNoRows) {
+		return JudgeCall{}, false, nil
+	}
+	if err != nil {
+		return JudgeCall{}, false, fmt.Errorf("look up cached judge call %.12s: %w", hash, err)
+	}
+	c.Latency, c.TTFT = time.Duration(latency), time.Duration(ttft)
+	if c.Started, err = parseNullTime(started); err != nil {
+		return JudgeCall{}, false, fmt.Errorf("look up cached judge call %.12s: %w", hash, err)
+	}
+	return c, true, nil
 }

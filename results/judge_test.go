@@ -267,3 +267,74 @@ func BenchmarkPutJudgeCall(b *testing.B) {
 		}
 	}
 }
+
+// TestCachedJudgeCall: the judge cache returns the newest judge call of a
+// request hash that gave a verdict, from any run; failed calls and
+// unreadable verdicts are never reused; hash and flag round-trip.
+func TestCachedJudgeCall(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	setupJudgedRun(t, s, "a")
+	setupJudgedRun(t, s, "b")
+
+	older := judgeCall("a", "r1", "gpt-4o", 0, "A")
+	older.RequestHash = "h1"
+	unreadable := judgeCall("a", "r1", "gpt-4o", 1, "")
+	unreadable.RequestHash = "h2"
+	unreadable.ErrorClass, unreadable.ErrorCode, unreadable.ErrorMessage = "bad_response", "no_verdict", "no verdict line"
+	failed := judgeCall("a", "r2", "gpt-4o", 0, "")
+	failed.RequestHash = "h3"
+	failed.ErrorClass, failed.ErrorMessage = "server", "503"
+	newer := judgeCall("b", "r1", "local-qwen", 0, "B")
+	newer.RequestHash, newer.Output = "h1", "B is better.\nVerdict: B"
+	copied := judgeCall("b", "r2", "local-qwen", 1, "tie")
+	copied.RequestHash, copied.Cached, copied.Attempts = "h4", true, 0
+	unhashed := judgeCall("b", "r2", "gpt-4o", 0, "A")
+	for _, c := range []JudgeCall{older, unreadable, failed, newer, copied, unhashed} {
+		if err := s.PutJudgeCall(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		hash string
+		want *JudgeCall
+	}{
+		{"newest verdict of the hash, any run", "h1", &newer},
+		{"an unreadable verdict is not reused", "h2", nil},
+		{"a failed call is not reused", "h3", nil},
+		{"a cached copy is itself reusable", "h4", &copied},
+		{"unknown hash", "nope", nil},
+		{"empty hash matches no unhashed call", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok, err := s.CachedJudgeCall(ctx, tc.hash)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != (tc.want != nil) {
+				t.Fatalf("found = %v, want %v", ok, tc.want != nil)
+			}
+			if tc.want == nil {
+				return
+			}
+			if diff := cmp.Diff(*tc.want, got); diff != "" {
+				t.Errorf("cached judge call (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	got := map[JudgeKey]JudgeCall{}
+	for c, err := range s.JudgeCalls(ctx, "b") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[c.Key()] = c
+	}
+	if c := got[copied.Key()]; c.RequestHash != "h4" || !c.Cached || c.Attempts != 0 {
+		t.Errorf("JudgeCalls: hash %q cached %v attempts %d, want h4 true 0", c.RequestHash, c.Cached, c.Attempts)
+	}
+	if c := got[unhashed.Key()]; c.RequestHash != "" || c.Cached {
+		t.Errorf("JudgeCalls of an unhashed call: hash %q cached %v", c.RequestHash, c.Cached)
+	}
+}
