@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // DefaultBaseURL is the real OpenAI API root.
@@ -147,9 +148,7 @@ func CheckAPI(cfg providers.Config) error {
 // keeps enough idle connections for a benchmark's concurrent workers, which
 // all talk to one host.
 var defaultClient = func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: wiretime.NewTransport(64)}
 }()
 
 // URL is the endpoint the client posts to.
@@ -174,7 +173,8 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	// cause that says so.
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	clk := wiretime.New()
+	hreq, err := http.NewRequestWithContext(clk.Trace(ctx), http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
 		return nil, &providers.Error{Class: providers.BadRequest, Message: "build request: " + err.Error(), Err: err}
 	}
@@ -193,7 +193,7 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 		hreq.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
 	}
 
-	start := time.Now()
+	clk.Begin()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		return nil, transportError(ctx, err)
@@ -216,9 +216,9 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	out := &providers.Response{RateLimit: providers.RateLimitHeaders(hresp.Header)}
 	body2 := providers.LimitBody(raw, c.maxBody)
 	if isStream(hresp.Header.Get("Content-Type"), req.Stream) {
-		perr = c.readStream(ctx, body2, start, out)
+		perr = c.readStream(ctx, body2, clk, out)
 	} else {
-		perr = c.readJSON(ctx, body2, start, out)
+		perr = c.readJSON(ctx, body2, clk, out)
 	}
 	if perr != nil {
 		if perr.Status == 0 {

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/sse"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // chatResponse is both a whole response and one stream chunk; unknown
@@ -77,12 +77,12 @@ func hasError(raw json.RawMessage) bool {
 }
 
 // readJSON reads a whole (non-streamed) answer.
-func (c *Client) readJSON(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
+func (c *Client) readJSON(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response) *providers.Error {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return c.readError(ctx, err, "")
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	var r chatResponse
 	if err := json.Unmarshal(data, &r); err != nil {
 		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + snippet(data), Err: err}
@@ -124,7 +124,7 @@ func (c *Client) readJSON(ctx context.Context, body io.Reader, start time.Time, 
 // readStream reads a streamed answer: chunks until "data: [DONE]". TTFT is
 // taken at the first chunk that carries non-empty content; usage comes
 // from the final chunk with "choices": [] (or wherever the server put it).
-func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
+func (c *Client) readStream(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response) *providers.Error {
 	maxLine := c.maxBody
 	if maxLine > 1<<30 {
 		maxLine = 1 << 30
@@ -176,7 +176,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 					return &providers.Error{Class: providers.BadResponse, Message: "decode stream chunk: " + err.Error(), Partial: text.String(), Err: err}
 				}
 				if s != "" && text.Len() == 0 {
-					out.TTFT = time.Since(start)
+					out.TTFT = clk.Since()
 				}
 				text.WriteString(s)
 				if cc.Delta.Refusal != nil {
@@ -188,7 +188,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 			}
 		}
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	out.Text = text.String()
 	if !done && out.FinishReason == "" {
 		return &providers.Error{Class: providers.BadResponse, Message: "stream ended before [DONE] and without a finish_reason", Partial: out.Text}
