@@ -10,7 +10,8 @@
 // Adapters live in sub-packages, one per wire protocol (openai, and presets
 // built on it, and the native protocols). They share the SSE reader in
 // providers/sse, the HTTP helpers in this package (delay hints, rate-limit
-// headers, a capped body reader, secret redaction) and the conformance kit in
+// headers, a capped body reader, secret redaction, the stall watchdog that
+// ends an attempt whose body goes silent) and the conformance kit in
 // providers/providertest that every adapter's tests run against a fake
 // server. providers/sim is the local OpenAI-compatible simulator, reached
 // through the openai adapter under the provider name "sim".

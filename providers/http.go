@@ -117,9 +117,13 @@ func Redact(s string, secrets ...string) string {
 	return s
 }
 
-// ContextError classifies a failure caused by the call's context: its
-// deadline is a timeout, anything else a cancellation.
+// ContextError classifies a failure caused by the call's context: a
+// stalled body (a Watchdog's cause) is a timeout with code StallCode, the
+// deadline a timeout, anything else a cancellation.
 func ContextError(ctx context.Context, err error) *Error {
+	if se, ok := Stalled(ctx); ok {
+		return &Error{Class: Timeout, Code: StallCode, Message: se.Error(), Err: err}
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return &Error{Class: Timeout, Message: "deadline exceeded", Err: err}
 	}

@@ -13,11 +13,11 @@
 // TTFT ends at the first non-empty content delta of a stream, Latency at the
 // end of the body. Bodies are read through providers.LimitBody, so a server
 // cannot make the harness buffer more than Config.MaxResponseBytes.
-// Once the headers are in, a watchdog (stall.go) ends an attempt whose body
-// goes silent for Config.StallTimeout (30 s by default): it fails with class
-// timeout and code "stall", keeping the text streamed so far, so a server
-// that hangs mid-stream costs that long rather than the whole attempt
-// timeout.
+// Once the headers are in, a watchdog (providers.WatchStall) ends an
+// attempt whose body goes silent for Config.StallTimeout (30 s by default):
+// it fails with class timeout and code "stall", keeping the text streamed
+// so far, so a server that hangs mid-stream costs that long rather than the
+// whole attempt timeout.
 //
 // Every failure comes back as a *providers.Error whose class follows the
 // HTTP status and the {"error":{...}} body (see classify in errors.go): a

@@ -3,7 +3,6 @@ package openai
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -114,7 +113,7 @@ func (c *Client) httpError(ctx context.Context, resp *http.Response, raw io.Read
 	}
 	body, err := io.ReadAll(io.LimitReader(raw, limit))
 	if err != nil && ctx.Err() != nil {
-		e := contextError(ctx, err)
+		e := providers.ContextError(ctx, err)
 		e.Status = resp.StatusCode
 		return e
 	}
@@ -249,25 +248,4 @@ func (c *Client) authMessage(server string) string {
 		return server + "; no API key was sent and this server wants one: name its variable with api_key_env: in the target"
 	}
 	return fmt.Sprintf("%s; check %s", server, c.keyName())
-}
-
-// contextError classifies a failure caused by the call's context: a
-// stalled body (the watchdog's cause), the attempt's deadline, or a
-// cancellation from outside.
-func contextError(ctx context.Context, err error) *providers.Error {
-	if se, ok := stalled(ctx); ok {
-		return &providers.Error{Class: providers.Timeout, Code: providers.StallCode, Message: se.Error(), Err: err}
-	}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &providers.Error{Class: providers.Timeout, Message: "deadline exceeded", Err: err}
-	}
-	return &providers.Error{Class: providers.Canceled, Message: "call canceled", Err: err}
-}
-
-// transportError classifies a failure to get a response at all.
-func transportError(ctx context.Context, err error) *providers.Error {
-	if ctx.Err() != nil {
-		return contextError(ctx, err)
-	}
-	return providers.Classify(err)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -130,7 +129,7 @@ func NewWith(cfg providers.Config, opts Options) (*Client, error) {
 		url:     strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/"),
 		http:    hc,
 		maxBody: providers.MaxBody(cfg),
-		stall:   stallLimit(cfg),
+		stall:   providers.StallLimit(cfg),
 		keyEnv:  keyEnv,
 	}, nil
 }
@@ -196,15 +195,11 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	clk.Begin()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
-		return nil, transportError(ctx, err)
+		return nil, providers.TransportError(ctx, err)
 	}
 	defer hresp.Body.Close()
-	var raw io.Reader = hresp.Body
-	if c.stall > 0 {
-		wd := watch(hresp.Body, c.stall, cancel)
-		defer wd.stop()
-		raw = wd
-	}
+	raw := providers.WatchStall(hresp.Body, c.stall, cancel)
+	defer raw.Stop()
 
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return nil, c.httpError(ctx, hresp, raw)

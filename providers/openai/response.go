@@ -221,7 +221,7 @@ func (c *Client) readError(ctx context.Context, err error, partial string) *prov
 	var e *providers.Error
 	switch {
 	case ctx.Err() != nil:
-		e = contextError(ctx, err)
+		e = providers.ContextError(ctx, err)
 	case errors.Is(err, providers.ErrBodyTooLarge):
 		e = &providers.Error{Class: providers.BadResponse, Message: fmt.Sprintf("response body exceeds the %d-byte limit", c.maxBody), Err: err}
 	case errors.Is(err, sse.ErrTooLong):
