@@ -15,9 +15,13 @@
 // judge:, any provider) grades each answered result by the suite's rubric
 // (a score from 1 to 10) or compares it with the baseline's answer in both
 // orders (pairwise: win 1, tie ½, loss 0, averaged, so a position-biased
-// judge cancels out). Its calls go through the same attempt loop as the
-// answering calls (limiter, timeout, classification, bounded retries); each
-// is stored, and a resume makes only the ones not stored.
+// judge cancels out). Its calls go through the same machinery as the
+// answering calls: the attempt loop (timeout, classification, bounded
+// retries), the judge target's limiter (one per target on a Runner, so a
+// target that also judges keeps its rpm and tpm across both phases), the
+// run's Budget (judge calls priced at the judge's price) and the response
+// cache (an identical judge request is answered from a stored judge call).
+// Each is stored, and a resume makes only the ones not stored.
 //
 // A failed call is a Result with an error class, never a Go error; only
 // infrastructure failures (the store, a suite that cannot render) end a run.

@@ -375,11 +375,17 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 		status = results.StatusIncomplete
 		lim := rep.Budget.Limit()
 		total, session := rep.Budget.Spent()
-		notes = append(notes, fmt.Sprintf("stopped by the budget (--max-cost %s) with %d calls not made: %s spent on stored results (%s in this session); resume with a higher --max-cost or none: llmbench run --config %s --resume %s",
+		notes = append(notes, fmt.Sprintf("stopped by the budget (--max-cost %s) with %d calls not made: %s spent on stored calls (%s in this session); resume with a higher --max-cost or none: llmbench run --config %s --resume %s",
 			lim, out.NotMade, Money{Amount: roundMoney(total), Currency: lim.Currency}, Money{Amount: roundMoney(session), Currency: lim.Currency}, cfg.Path, run.ID))
 	case jo != nil && jo.Interrupted:
 		status = results.StatusInterrupted
 		notes = append(notes, fmt.Sprintf("interrupted in the judge phase with %d judge calls not made; resume with: llmbench run --config %s --resume %s", jo.NotMade, cfg.Path, run.ID))
+	case jo != nil && jo.BudgetStopped:
+		status = results.StatusIncomplete
+		lim := rep.Budget.Limit()
+		total, session := rep.Budget.Spent()
+		notes = append(notes, fmt.Sprintf("stopped by the budget (--max-cost %s) in the judge phase with %d judge calls not made: %s spent on stored calls, answers and judge calls (%s in this session); resume with a higher --max-cost or none: llmbench run --config %s --resume %s",
+			lim, jo.NotMade, Money{Amount: roundMoney(total), Currency: lim.Currency}, Money{Amount: roundMoney(session), Currency: lim.Currency}, cfg.Path, run.ID))
 	case len(p.Targets) > 0 && len(out.Stopped) == len(p.Targets):
 		status = results.StatusIncomplete
 		notes = append(notes, "every target was stopped by auth or quota errors")

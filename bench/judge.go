@@ -11,8 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"golang.org/x/time/rate"
-
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/results"
 	"github.com/llmbench/llmbench/suites"
@@ -53,6 +51,18 @@ type JudgeStore interface {
 
 var _ JudgeStore = (*results.Store)(nil)
 
+// JudgeCache is where the judge phase finds an earlier judge call of the
+// same request (llmbench run --cache): CachedJudgeCall returns the newest
+// judge call, in any run, whose RequestHash is hash and that gave a
+// verdict. The judge phase finds it on Runner.Cache with a type assertion
+// (without it judge calls are not cached); it is called from many
+// goroutines at once. *results.Store has it.
+type JudgeCache interface {
+	CachedJudgeCall(ctx context.Context, hash string) (results.JudgeCall, bool, error)
+}
+
+var _ JudgeCache = (*results.Store)(nil)
+
 // JudgePlan is the judge phase of one run.
 type JudgePlan struct {
 	RunID string
@@ -80,10 +90,11 @@ type JudgeOutcome struct {
 	Planned int
 	// Made counts judge calls stored; Failed those of them with an error
 	// class, of which Unparseable are answers with no readable verdict
-	// (class bad_response).
-	Made, Failed, Unparseable int
-	// NotMade counts planned judge calls not made (judge stopped, or
-	// interrupted); a resume makes them.
+	// (class bad_response); Cached those answered from the cache, without
+	// calling the judge (Runner.Cache).
+	Made, Failed, Unparseable, Cached int
+	// NotMade counts planned judge calls not made (judge stopped, budget
+	// spent, or interrupted); a resume makes them.
 	NotMade int
 	// Scored counts answered results of judged suites that have a judge
 	// score after the phase (earlier phases' included); Unscored those
@@ -93,6 +104,10 @@ type JudgeOutcome struct {
 	Scored, Unscored, NoBaseline int
 	// Stopped is the auth or quota error that stopped the judge, if any.
 	Stopped *providers.Error
+	// BudgetStopped is true when the run's budget (Runner.Budget) stopped
+	// judging: the next judge call's estimated cost would have taken the
+	// projected spend past the limit.
+	BudgetStopped bool
 	// Interrupted is true when ctx was canceled before every judge call was made.
 	Interrupted bool
 	// Warnings are the judge provider's parameter adjustments.
@@ -144,6 +159,17 @@ func judgeCallsFor(mode suites.JudgeMode, isBaseline bool) int {
 // gives 0.5 whatever the answers. The baseline's own results score 0.5 by
 // definition (Extracted "self"), with no judge call. A result whose
 // baseline answer is missing or failed is not judged.
+//
+// Judge calls go through the runner's machinery like answering calls: the
+// judge target's limiter (r.limiter: rpm, tpm, concurrency, adaptive
+// back-off on 429s, the same limiter instance when the judge is one of
+// the run's targets), retries, r.Budget (a judge call is reserved at the
+// judge target's price before it is sent and settled by its usage; once
+// the budget refuses one, no more are made and BudgetStopped says so) and
+// r.Cache (when it is a JudgeCache: an identical request, by RequestHash
+// over the judge's identity, model, parameters and prompt, that gave a
+// verdict before is not sent again; its answer is copied and its verdict
+// read again, at no cost and without waiting for the limiter).
 //
 // Like Run, it returns an error only for infrastructure failures. Canceling
 // ctx stops scheduling (calls in flight finish and are stored); canceling
@@ -247,13 +273,10 @@ func (r *Runner) Judge(ctx context.Context, store JudgeStore, plan *JudgePlan) (
 // stores each call.
 func (r *Runner) judgeCalls(ctx, abort context.Context, store JudgeStore, plan *JudgePlan, jobs []judgeJob, out *JudgeOutcome) error {
 	jt := &plan.Judge.Target
-	var lim Limiter
-	if jt.RPM > 0 {
-		if r.NewLimiter != nil {
-			lim = r.NewLimiter(jt.RPM)
-		} else {
-			lim = rate.NewLimiter(rate.Limit(jt.RPM/60), 1)
-		}
+	lim := r.limiter(jt)
+	var cache JudgeCache
+	if r.Cache != nil {
+		cache, _ = r.Cache.(JudgeCache)
 	}
 	failCtx, fail := context.WithCancelCause(ctx)
 	defer fail(nil)
@@ -263,6 +286,7 @@ func (r *Runner) judgeCalls(ctx, abort context.Context, store JudgeStore, plan *
 		firstErr                        error
 		stopped                         atomic.Pointer[providers.Error]
 		made, failed, unparsed, notMade atomic.Int64
+		cached                          atomic.Int64
 		progressed                      int
 		warns                           = &warnSet{}
 		queue                           = make(chan judgeJob)
@@ -280,7 +304,7 @@ func (r *Runner) judgeCalls(ctx, abort context.Context, store JudgeStore, plan *
 		defer wg.Done()
 		defer close(queue)
 		for _, j := range jobs {
-			if failCtx.Err() != nil || stopped.Load() != nil {
+			if failCtx.Err() != nil || stopped.Load() != nil || r.Budget != nil && r.Budget.Stopped() {
 				notMade.Add(1)
 				continue
 			}
@@ -300,7 +324,7 @@ func (r *Runner) judgeCalls(ctx, abort context.Context, store JudgeStore, plan *
 					notMade.Add(1)
 					continue
 				}
-				call, err := r.judgeCall(failCtx, abort, plan, lim, j, warns)
+				call, err := r.judgeCall(failCtx, abort, plan, lim, cache, j, warns)
 				if err != nil {
 					setErr(err)
 					continue
@@ -317,6 +341,9 @@ func (r *Runner) judgeCalls(ctx, abort context.Context, store JudgeStore, plan *
 					continue
 				}
 				made.Add(1)
+				if call.Cached {
+					cached.Add(1)
+				}
 				if !call.OK() {
 					failed.Add(1)
 					if call.ErrorCode == unparseableCode {
@@ -334,7 +361,9 @@ func (r *Runner) judgeCalls(ctx, abort context.Context, store JudgeStore, plan *
 	}
 	wg.Wait()
 	out.Made, out.Failed, out.Unparseable = int(made.Load()), int(failed.Load()), int(unparsed.Load())
+	out.Cached = int(cached.Load())
 	out.NotMade = int(notMade.Load())
+	out.BudgetStopped = r.Budget != nil && r.Budget.Stopped() && out.NotMade > 0
 	out.Stopped = stopped.Load()
 	out.Interrupted = ctx.Err() != nil && out.NotMade > 0
 	out.Warnings = warns.sorted()
@@ -347,23 +376,19 @@ func (r *Runner) judgeCalls(ctx, abort context.Context, store JudgeStore, plan *
 // readable verdict.
 const unparseableCode = "no_verdict"
 
-// judgeCall makes one judge call through the runner's attempt loop. It
-// returns nil, nil when interrupted before the call finished.
-func (r *Runner) judgeCall(ctx, abort context.Context, plan *JudgePlan, lim Limiter, j judgeJob, warns *warnSet) (*results.JudgeCall, error) {
+// judgeCall makes one judge call through the runner's attempt loop, or
+// answers it from cache. It returns nil, nil when interrupted before the
+// call finished, or when the budget did not allow it (nothing is stored;
+// a resume makes it).
+func (r *Runner) judgeCall(ctx, abort context.Context, plan *JudgePlan, lim Limiter, cache JudgeCache, j judgeJob, warns *warnSet) (*results.JudgeCall, error) {
 	jt := &plan.Judge.Target
-	question, err := j.suite.Render(j.c)
-	if err != nil {
-		return nil, fmt.Errorf("suite %s case %s: %w", j.suite.Name, j.c.ID, err)
+	base := ""
+	if j.base != nil {
+		base = j.base.output
 	}
-	q := judgeQuestion{System: j.suite.System, Prompt: question, References: j.c.References, Rubric: j.suite.Judge.Rubric}
-	var prompt string
-	switch {
-	case j.suite.Judge.Mode == suites.JudgeRubric:
-		prompt = rubricPrompt(q, j.of.output)
-	case j.ord == 0:
-		prompt = pairwisePrompt(q, j.base.output, j.of.output)
-	default:
-		prompt = pairwisePrompt(q, j.of.output, j.base.output)
+	prompt, err := judgePrompt(j.suite, j.c, j.ord, j.of.output, base)
+	if err != nil {
+		return nil, err
 	}
 	req := &providers.Request{
 		Model:    jt.Model,
@@ -371,37 +396,90 @@ func (r *Runner) judgeCall(ctx, abort context.Context, plan *JudgePlan, lim Limi
 		Params:   jt.adjustParams(jt.Params, warns),
 		Stream:   jt.Stream,
 	}
-	a, ok := r.attempt(ctx, abort, jt, lim, req)
-	if !ok {
-		return nil, nil
-	}
 	call := &results.JudgeCall{
 		RunID: plan.RunID, Suite: j.of.key.Suite, CaseID: j.of.key.CaseID, Target: j.of.key.Target, Repeat: j.of.key.Repeat,
 		JudgeTarget: jt.Name, Mode: string(j.suite.Judge.Mode), Ord: j.ord, Prompt: prompt,
-		Started: a.Started, Latency: a.Latency, Attempts: a.Attempts,
+		RequestHash: RequestHash(jt.Identity, req),
 	}
+	if cache != nil {
+		// A local read: not cut short by ctx, so a Ctrl-C between the
+		// check and the lookup is not taken for a store failure.
+		c, ok, err := cache.CachedJudgeCall(context.WithoutCancel(ctx), call.RequestHash)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			call.Output, call.Started, call.Latency, call.TTFT = c.Output, c.Started, c.Latency, c.TTFT
+			call.InputTokens, call.OutputTokens = c.InputTokens, c.OutputTokens
+			call.Cached = true
+			readVerdict(call, j.suite.Judge.Mode)
+			return call, nil
+		}
+	}
+	var resv reservation
+	if r.Budget != nil {
+		var ok bool
+		if resv, ok = r.Budget.reserveJudge(jt, req); !ok {
+			return nil, nil
+		}
+	}
+	a, ok := r.attempt(ctx, abort, jt, lim, req)
+	if !ok {
+		if r.Budget != nil {
+			r.Budget.settleJudge(resv, nil)
+		}
+		return nil, nil
+	}
+	call.Started, call.Latency, call.Attempts = a.Started, a.Latency, a.Attempts
 	if a.Err != nil {
 		call.Output = a.Err.Partial
 		call.ErrorClass, call.ErrorCode, call.ErrorMessage = string(a.Err.Class), a.Err.Code, a.Message
-		return call, nil
+	} else {
+		call.Output = a.Resp.Text
+		call.TTFT = a.Resp.TTFT
+		call.InputTokens, call.OutputTokens = a.Resp.Usage.InputTokens, a.Resp.Usage.OutputTokens
+		readVerdict(call, j.suite.Judge.Mode)
 	}
-	call.Output = a.Resp.Text
-	call.TTFT = a.Resp.TTFT
-	call.InputTokens, call.OutputTokens = a.Resp.Usage.InputTokens, a.Resp.Usage.OutputTokens
+	if r.Budget != nil {
+		r.Budget.settleJudge(resv, call)
+	}
+	return call, nil
+}
+
+// judgePrompt is the text of judge call ord about answer to case c of
+// judged suite s; base is the baseline's answer (pairwise: ord 0 shows it
+// as A, ord 1 as B).
+func judgePrompt(s *suites.Suite, c *suites.Case, ord int, answer, base string) (string, error) {
+	question, err := s.Render(c)
+	if err != nil {
+		return "", fmt.Errorf("suite %s case %s: %w", s.Name, c.ID, err)
+	}
+	q := judgeQuestion{System: s.System, Prompt: question, References: c.References, Rubric: s.Judge.Rubric}
+	switch {
+	case s.Judge.Mode == suites.JudgeRubric:
+		return rubricPrompt(q, answer), nil
+	case ord == 0:
+		return pairwisePrompt(q, base, answer), nil
+	}
+	return pairwisePrompt(q, answer, base), nil
+}
+
+// readVerdict reads the verdict of an answered judge call from its output;
+// an output without one makes the call class bad_response.
+func readVerdict(call *results.JudgeCall, mode suites.JudgeMode) {
 	var perr error
-	if j.suite.Judge.Mode == suites.JudgeRubric {
+	if mode == suites.JudgeRubric {
 		var n int
-		if n, perr = ParseScore(a.Resp.Text); perr == nil {
+		if n, perr = ParseScore(call.Output); perr == nil {
 			call.Verdict = strconv.Itoa(n)
 		}
 	} else {
-		call.Verdict, perr = ParseVerdict(a.Resp.Text)
+		call.Verdict, perr = ParseVerdict(call.Output)
 	}
 	if perr != nil {
 		call.Verdict = ""
 		call.ErrorClass, call.ErrorCode, call.ErrorMessage = string(providers.BadResponse), unparseableCode, perr.Error()
 	}
-	return call, nil
 }
 
 // writeJudgeScores turns the stored judge calls into scores on the judged

@@ -17,8 +17,9 @@ import (
 //	  concurrency: 4
 //
 // The inline form takes every key a target takes. Judge calls use the
-// judge target's concurrency, rpm, timeout and max_attempts, and its params
-// with temperature 0 unless they set one.
+// judge target's concurrency, rpm, tpm, timeout and max_attempts (a
+// target that also judges shares one limiter across answering and
+// judging), and its params with temperature 0 unless they set one.
 type JudgeConfig struct {
 	// Target names one of the config's targets ("" when Inline is set).
 	Target string

@@ -157,20 +157,7 @@ func newJudgeRun(t *testing.T, n int, suiteJudge string, answerers []string, jud
 		fakes.Store(url(name), p)
 		t.Cleanup(func() { fakes.Delete(url(name)) })
 	}
-	var cases strings.Builder
-	for i := range n {
-		fmt.Fprintf(&cases, `{"id": "c%d", "q": "what is %d+%d?", "reference": "%d"}`+"\n", i, i, i, 2*i)
-	}
-	sdir := filepath.Join(dir, "arith")
-	if err := os.MkdirAll(sdir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	yml := "name: arith\nsystem: Be brief.\nprompt: \"{{.q}}\"\nscorers: [judge, numeric]\ncases: cases.jsonl\n" + suiteJudge
-	for name, content := range map[string]string{"cases.jsonl": cases.String(), "suite.yaml": yml} {
-		if err := os.WriteFile(filepath.Join(sdir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeJudgedSuite(t, dir, n, suiteJudge)
 	var c strings.Builder
 	fmt.Fprintf(&c, "name: judged\nbaseline: %s\ntargets:\n", answerers[0])
 	for _, a := range answerers {
@@ -188,6 +175,28 @@ func newJudgeRun(t *testing.T, n int, suiteJudge string, answerers []string, jud
 	}
 	t.Cleanup(func() { store.Close() })
 	return &judgeRun{t: t, dir: dir, store: store}, cfg
+}
+
+// writeJudgedSuite writes suite arith of n cases ("what is i+i?"),
+// scored by [judge, numeric] with the given judge: key, to dir/arith and
+// returns the path of its suite.yaml.
+func writeJudgedSuite(t *testing.T, dir string, n int, suiteJudge string) string {
+	t.Helper()
+	var cases strings.Builder
+	for i := range n {
+		fmt.Fprintf(&cases, `{"id": "c%d", "q": "what is %d+%d?", "reference": "%d"}`+"\n", i, i, i, 2*i)
+	}
+	sdir := filepath.Join(dir, "arith")
+	if err := os.MkdirAll(sdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	yml := "name: arith\nsystem: Be brief.\nprompt: \"{{.q}}\"\nscorers: [judge, numeric]\ncases: cases.jsonl\n" + suiteJudge
+	for name, content := range map[string]string{"cases.jsonl": cases.String(), "suite.yaml": yml} {
+		if err := os.WriteFile(filepath.Join(sdir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(sdir, "suite.yaml")
 }
 
 const inlineReferee = "judge: {name: referee, provider: fake, model: judge-model, base_url: \"{{fake}}\", concurrency: 2}\n"

@@ -131,6 +131,10 @@ type Runner struct {
 	// Budget, if set, stops scheduling calls once the projected spend
 	// would pass its limit.
 	Budget *Budget
+
+	// limiters holds every target's limiter once made, so the run's calls
+	// and the judge's pace a target with one limiter (see limiter).
+	limiters map[limiterKey]Limiter
 }
 
 // warnSet collects distinct warnings from many goroutines.
@@ -339,13 +343,41 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 }
 
 // limiter is a target's limiter: NewLimiter's for a target with an rpm
-// when set, else a TargetLimiter for its rpm, tpm and concurrency.
+// when set, else a TargetLimiter for its rpm, tpm and concurrency. It is
+// made once per target (by name and limits) and kept on the Runner: a
+// target that also judges is paced by the same limiter in both phases, so
+// the provider never sees more than its limits across them, and what the
+// limiter learnt (usage, 429s) carries over.
 func (r *Runner) limiter(t *Target) Limiter {
-	if r.NewLimiter != nil && t.RPM > 0 {
-		return r.NewLimiter(t.RPM)
+	k := limiterKey{name: t.Name, rpm: t.RPM, tpm: t.TPM, concurrency: max(t.Concurrency, 1)}
+	limitersMu.Lock()
+	defer limitersMu.Unlock()
+	if lim, ok := r.limiters[k]; ok {
+		return lim
 	}
-	return NewTargetLimiter(Limits{RPM: t.RPM, TPM: t.TPM, Concurrency: max(t.Concurrency, 1)})
+	var lim Limiter
+	if r.NewLimiter != nil && t.RPM > 0 {
+		lim = r.NewLimiter(t.RPM)
+	} else {
+		lim = NewTargetLimiter(Limits{RPM: t.RPM, TPM: t.TPM, Concurrency: k.concurrency})
+	}
+	if r.limiters == nil {
+		r.limiters = map[limiterKey]Limiter{}
+	}
+	r.limiters[k] = lim
+	return lim
 }
+
+// limiterKey identifies a target's limiter on a Runner.
+type limiterKey struct {
+	name        string
+	rpm, tpm    float64
+	concurrency int
+}
+
+// limitersMu guards every Runner's limiters (a Runner carries no mutex, so
+// it can be copied before use, as Options.Runner is).
+var limitersMu sync.Mutex
 
 // call makes one planned call with retries. It returns nil, nil when the
 // run was interrupted before the call finished, or the budget did not

@@ -27,6 +27,8 @@
 // (PutJudges, Judges); judge_calls holds every call to the judge model with
 // its prompt, output, verdict and timings (PutJudgeCall, JudgeCalls,
 // JudgeDone), keyed like the judged result plus an ord (the pairwise order),
-// so a resumed run never repeats a stored judge call. The judge's scores are
-// ordinary scores of scorer "judge" on the judged results (AddScores).
+// so a resumed run never repeats a stored judge call; each keeps the hash of
+// its request, so CachedJudgeCall can serve an identical judge request
+// from any run (llmbench run --cache). The judge's scores are ordinary
+// scores of scorer "judge" on the judged results (AddScores).
 package results
