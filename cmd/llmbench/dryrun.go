@@ -42,6 +42,10 @@ func dryRun(cfg *bench.Config, ro runOptions, w io.Writer) error {
 	var unpriced []string
 	allBounded := true
 	for _, p := range plans {
+		name := p.Target
+		if p.Judge {
+			name += " (judge)"
+		}
 		atMost := "no max_tokens"
 		if p.Bounded {
 			atMost = strconv.FormatInt(p.OutputMax, 10)
@@ -59,9 +63,9 @@ func dryRun(cfg *bench.Config, ro runOptions, w io.Writer) error {
 			maxUSD, maxCNY = addKnown(maxUSD, mu), addKnown(maxCNY, mc)
 			allBounded = allBounded && p.Bounded
 		} else {
-			unpriced = append(unpriced, p.Target)
+			unpriced = append(unpriced, name)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", p.Target, p.Model, p.Calls, p.Images, p.InputTokens, p.OutputTypical, atMost, cost, costMax, p.InputMethod)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", name, p.Model, p.Calls, p.Images, p.InputTokens, p.OutputTypical, atMost, cost, costMax, p.InputMethod)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -75,6 +79,12 @@ func dryRun(cfg *bench.Config, ro runOptions, w io.Writer) error {
 		fmt.Fprintf(w, "not in the total (no price): %s\n", strings.Join(unpriced, ", "))
 	}
 	fmt.Fprintf(w, "how: input tokens by the model's BPE where named, else a CJK character ≈ 1 token and other text ≈ 4 bytes/token, plus 3 per message and 3 per reply; images by OpenAI's tile rule (85 + 170 per 512-px tile); typical answers min(max_tokens, %d) tokens; retries and cached-input discounts not counted\n", bench.TypicalAnswerTokens)
+	for _, p := range plans {
+		if p.Judge {
+			fmt.Fprintf(w, "judge: one call per answer (two per non-baseline answer when pairwise), as if every call is answered; each judge prompt holds the answers it judges, counted as min(max_tokens, %d) tokens; its at-most figures need max_tokens on the judge and on every target it judges\n", bench.TypicalAnswerTokens)
+			break
+		}
+	}
 	if ro.MaxCost != nil {
 		if _, err := prep.NewBudget(*ro.MaxCost); err != nil {
 			fmt.Fprintf(w, "--max-cost %s: %v\n", ro.MaxCost, err)

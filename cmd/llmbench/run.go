@@ -53,14 +53,17 @@ token; images by OpenAI's 512-px tile rule), the answer tokens (typical:
 min(max_tokens, 256) per call; at most: max_tokens) and the estimated cost.
 
 --max-cost 5USD (or 30CNY) stops scheduling calls once the run's projected spend
-(its stored results plus the calls in flight, by estimate) would pass the amount;
-the run ends incomplete (exit 4) with the spend in its note, and --resume continues
-it. Every target needs a price (and exchange: when currencies differ).
+(its stored answers and judge calls plus the calls in flight, by estimate) would
+pass the amount; the run ends incomplete (exit 4) with the spend in its note, and
+--resume continues it. Every target, and the judge, needs a price (and exchange:
+when currencies differ).
 
 --cache answers each call from an earlier successful result of the identical request
 (same provider, base URL, model, parameters and messages, images by their bytes) in
 the database, if there is one: a re-run to re-score or re-report costs nothing.
-Cached results keep the original's output, usage and latency, with 0 attempts.`,
+Cached results keep the original's output, usage and latency, with 0 attempts.
+Judge calls too: an identical judge request (same judge endpoint, model, parameters
+and prompt) that gave a verdict before is not sent again.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "run config `FILE` (YAML; required)"},
 			dbFlag(),
@@ -187,6 +190,13 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 		cached = fmt.Sprintf(", %d from the cache", o.Cached)
 	}
 	fmt.Fprintf(stdout, "\nrun %s %s: %d results stored (%d failed calls%s), database %s\n", rep.Run.ID, rep.Run.Status, o.Stored, o.Failed, cached, dbPath)
+	if j := rep.Judge; j != nil && j.Planned > 0 {
+		cachedJ := ""
+		if ro.Cache {
+			cachedJ = fmt.Sprintf(", %d from the cache", j.Cached)
+		}
+		fmt.Fprintf(stdout, "judge %s: %d of %d judge calls made (%d failed%s)\n", j.Judge, j.Made, j.Planned, j.Failed, cachedJ)
+	}
 	if rep.Run.Note != "" {
 		fmt.Fprintf(stdout, "note: %s\n", rep.Run.Note)
 	}
