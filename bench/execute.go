@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/providers/wiretime"
 	"github.com/llmbench/llmbench/results"
 	"github.com/llmbench/llmbench/suites"
 )
@@ -211,11 +212,11 @@ func buildTarget(tc *TargetConfig, getenv func(string) string, client *http.Clie
 // Its transport keeps an idle connection for every worker (the shared
 // default keeps 100, at most 64 per host), so a target called at high
 // concurrency reuses its connections after each burst instead of dialing
-// anew.
+// anew. Its connections keep the kernel's receive stamps, so latency is
+// timed on the wire (providers/wiretime).
 func targetClient(concurrency int) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := wiretime.NewTransport(concurrency)
 	t.MaxIdleConns = 0 // no overall cap
-	t.MaxIdleConnsPerHost = concurrency
 	return &http.Client{Transport: t}
 }
 

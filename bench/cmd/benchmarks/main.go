@@ -589,7 +589,10 @@ func (e *env) storeSize(db string) error {
 }
 
 // fidelity: 50 ms server, concurrency 64: recorded latency minus the
-// server's own handling time, per call.
+// server's own time, per call. The server's time runs from the kernel's
+// receive stamp of the request to the answer written (Record.Wire), so
+// the server's own wait to read a request is the server's, not the
+// harness's; a second row measures against the handler's time alone.
 func (e *env) fidelity() error {
 	n := e.n(6400)
 	f, err := e.fixture("fidelity", n)
@@ -614,35 +617,39 @@ func (e *env) fidelity() error {
 	if err != nil {
 		return err
 	}
-	handling := map[string]time.Duration{}
+	byPrompt := map[string]loopback.Record{}
 	for _, r := range rec.all() {
 		if r.Status == 200 {
-			handling[r.Prompt] = r.Handling
+			byPrompt[r.Prompt] = r
 		}
 	}
-	var excess []float64
+	var wire, handler []float64
 	for i, p := range f.prompts {
 		l, ok1 := lat["t/c"+strconv.Itoa(i)]
-		h, ok2 := handling[p]
+		r, ok2 := byPrompt[p]
 		if ok1 && ok2 {
-			excess = append(excess, float64(l-h)/float64(time.Millisecond))
+			wire = append(wire, ms(l-r.Wire))
+			handler = append(handler, ms(l-r.Handling))
 		}
 	}
-	if len(excess) < n {
-		return fmt.Errorf("matched %d of %d calls", len(excess), n)
+	if len(wire) < n {
+		return fmt.Errorf("matched %d of %d calls", len(wire), n)
 	}
-	slices.Sort(excess)
-	p99 := quantile(excess, 0.99)
+	p99 := quantile(sorted(wire), 0.99)
 	e.add(row{
-		what:      fmt.Sprintf("Latency fidelity: 50 ms server, concurrency 64, %d calls (streamed)", n),
-		measured:  fmt.Sprintf("recorded − server time: p50 %.3f ms, p99 %.3f ms, max %.3f ms", quantile(excess, 0.5), p99, excess[len(excess)-1]),
+		what:      fmt.Sprintf("Latency fidelity: 50 ms server, concurrency 64, %d calls (streamed): recorded − server's time from request received to answer written", n),
+		measured:  spread(wire),
 		threshold: "p99 ≤ 1 ms",
 		ok:        verdict(p99 <= 1),
 	})
+	e.add(row{
+		what:     "… the same calls, for reference: recorded − the server handler's own time (adds the fake server's wait to read each request)",
+		measured: spread(handler),
+	})
 
-	// The floor: a bare Go net/http client in its own process, sending the
-	// same requests to the same server at the same concurrency, and doing
-	// nothing else (no scoring, no store).
+	// The floor of the old way: a bare Go net/http client in its own
+	// process, timing with the process clock, sending the same requests to
+	// the same server at the same concurrency, and doing nothing else.
 	bare := &recorder{}
 	_, url2, stop2, err := f.serve(50*time.Millisecond, bare)
 	if err != nil {
@@ -661,11 +668,11 @@ func (e *env) fidelity() error {
 	if err != nil {
 		return fmt.Errorf("bare client: %w", err)
 	}
-	handling = map[string]time.Duration{}
+	byPrompt = map[string]loopback.Record{}
 	for _, r := range bare.all() {
-		handling[r.Prompt] = r.Handling
+		byPrompt[r.Prompt] = r
 	}
-	excess = excess[:0]
+	var bareWire []float64
 	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		i, d, _ := strings.Cut(l, " ")
 		k, err1 := strconv.Atoi(i)
@@ -673,16 +680,25 @@ func (e *env) fidelity() error {
 		if err1 != nil || err2 != nil || k < 0 || k >= len(f.prompts) {
 			return fmt.Errorf("bare client printed %q", l)
 		}
-		if h, ok := handling[f.prompts[k]]; ok {
-			excess = append(excess, float64(time.Duration(ns)-h)/float64(time.Millisecond))
+		if r, ok := byPrompt[f.prompts[k]]; ok {
+			bareWire = append(bareWire, ms(time.Duration(ns)-r.Wire))
 		}
 	}
-	slices.Sort(excess)
 	e.add(row{
-		what:     "Latency fidelity, for reference: a bare Go net/http client, same server, requests and concurrency",
-		measured: fmt.Sprintf("client − server time: p50 %.3f ms, p99 %.3f ms, max %.3f ms", quantile(excess, 0.5), quantile(excess, 0.99), excess[len(excess)-1]),
+		what:     "… for reference: a bare Go net/http client timing with the process clock, same server, requests and concurrency",
+		measured: spread(bareWire),
 	})
 	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func sorted(xs []float64) []float64 { slices.Sort(xs); return xs }
+
+// spread is "p50 …, p99 …, max …" of xs, in milliseconds.
+func spread(xs []float64) string {
+	xs = sorted(xs)
+	return fmt.Sprintf("p50 %.3f ms, p99 %.3f ms, max %.3f ms", quantile(xs, 0.5), quantile(xs, 0.99), xs[len(xs)-1])
 }
 
 // bareClient is the reference client of the fidelity scenario: args are

@@ -8,6 +8,7 @@
 package loopback
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -17,6 +18,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // Server answers POST /v1/chat/completions. Set its fields before serving.
@@ -49,9 +52,14 @@ type Record struct {
 	// the last byte of the answer written and flushed.
 	Arrived  time.Time
 	Handling time.Duration
-	Model    string
-	Prompt   string
-	Status   int
+	// Wire is the server's time from the request's arrival on the machine
+	// (the kernel's receive stamp of its last bytes, on Linux) to the last
+	// byte of the answer written: Handling plus the time the request waited
+	// for this process to read it. Where there is no stamp it is Handling.
+	Wire   time.Duration
+	Model  string
+	Prompt string
+	Status int
 	// Tokens are the prompt and answer tokens reported in usage.
 	PromptTokens, AnswerTokens int
 }
@@ -63,10 +71,27 @@ func (s *Server) Start() (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		}}
+	go srv.Serve(stampingListener{ln})
 	return "http://" + ln.Addr().String() + "/v1", func() { srv.Close() }, nil
 }
+
+// stampingListener accepts connections that keep the kernel's receive
+// stamps (wiretime.Wrap), so a handler knows when its request arrived.
+type stampingListener struct{ net.Listener }
+
+func (l stampingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return wiretime.Wrap(c), nil
+}
+
+type connKey struct{}
 
 type request struct {
 	Model    string `json:"model"`
@@ -88,6 +113,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer bufs.Put(bp)
 	body, err := readAll(r.Body, (*bp)[:0])
 	*bp = body[:0]
+	received := arrived
+	if wc, ok := r.Context().Value(connKey{}).(*wiretime.Conn); ok {
+		if at := wc.Arrival(); !at.IsZero() && !at.After(arrived) {
+			received = at
+		}
+	}
 	var req request
 	if err == nil {
 		err = json.Unmarshal(body, &req)
@@ -146,6 +177,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	*bp = out[:0]
 	rec.Status = http.StatusOK
 	rec.Handling = time.Since(arrived)
+	rec.Wire = rec.Handling + arrived.Sub(received)
 	s.log(rec)
 }
 
