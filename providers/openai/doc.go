@@ -9,9 +9,10 @@
 //	Request ─ JSON body ─> POST {base}/chat/completions ─> JSON or SSE (providers/sse)
 //	        ─> Response{Text, Usage, TTFT, Latency, RateLimit} | *providers.Error{Class}
 //
-// Timing uses the monotonic clock from just before the request is sent:
-// TTFT ends at the first non-empty content delta of a stream, Latency at the
-// end of the body. Bodies are read through providers.LimitBody, so a server
+// Timing uses a providers/wiretime Clock: from the request's first bytes
+// handed to the kernel to the kernel's arrival stamp of the bytes read, so
+// the harness's own delays are not latency. TTFT ends at the first
+// non-empty content delta of a stream, Latency at the end of the body. Bodies are read through providers.LimitBody, so a server
 // cannot make the harness buffer more than Config.MaxResponseBytes.
 // Once the headers are in, a watchdog (providers.WatchStall) ends an
 // attempt whose body goes silent for Config.StallTimeout (30 s by default):
