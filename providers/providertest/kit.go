@@ -57,6 +57,11 @@ const (
 	// Stall reads the request, calls Record, and then sends nothing until
 	// the request's context ends.
 	Stall Scenario = "stall"
+	// StallBody answers 200 and then goes silent, the connection open,
+	// until the request's context ends: a streaming request first gets what
+	// CutStream sends (the first Behaviour.Cut bytes of Text), a whole one
+	// the first half of an Answer body (WriteHalf). Hold does the waiting.
+	StallBody Scenario = "stall_body"
 )
 
 // Behaviour is what the Kit asks of a Fake for one subtest.
@@ -352,6 +357,8 @@ var checks = []check{
 		resp, err := e.call(context.Background(), e.behaviour(Oversize), e.request(true))
 		e.wantError(resp, err, providers.BadResponse)
 	}},
+	{"stall", func(e *env) { checkStall(e, false) }},
+	{"stall_stream", func(e *env) { checkStall(e, true) }},
 	{"canceled", func(e *env) {
 		b := e.behaviour(Stall)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -367,6 +374,42 @@ var checks = []check{
 		resp, err := e.call(ctx, e.behaviour(Stall), e.request(false))
 		e.wantError(resp, err, providers.Timeout)
 	}},
+}
+
+// stallLimit is the Config.StallTimeout of the stall checks: short, to
+// keep the suite quick, yet long enough that a loaded machine does not
+// pause that long between a fake's writes or before the adapter's first
+// read.
+const stallLimit = 500 * time.Millisecond
+
+// checkStall: a body that goes silent once the headers are in ends the
+// call after Config.StallTimeout with class timeout and code
+// providers.StallCode, keeping the streamed text. The call's own deadline
+// is ten times longer, so an adapter that does not watch the body fails it
+// as a plain timeout without the code.
+func checkStall(e *env, stream bool) {
+	b := e.behaviour(StallBody)
+	e.cfg.StallTimeout = stallLimit
+	ctx, cancel := context.WithTimeout(context.Background(), 10*stallLimit)
+	defer cancel()
+	resp, err := e.call(ctx, b, e.request(stream))
+	pe := e.wantError(resp, err, providers.Timeout)
+	if pe == nil {
+		return
+	}
+	if pe.Code != providers.StallCode {
+		e.errorf("Code = %q, want %q: the body went silent after the headers (error: %v)", pe.Code, providers.StallCode, err)
+	}
+	if pe.Status != 200 {
+		e.errorf("Status = %d, want the 200 the stalled answer came with", pe.Status)
+	}
+	want := ""
+	if stream {
+		want = b.Text[:b.Cut]
+	}
+	if pe.Partial != want {
+		e.errorf("Partial = %q, want the text streamed before the silence, %q", pe.Partial, want)
+	}
 }
 
 func checkAnswer(e *env) {

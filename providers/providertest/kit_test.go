@@ -71,7 +71,7 @@ func TestKitCatchesBrokenAdapters(t *testing.T) {
 			wrap: func(p providers.Provider, _ providers.Config) providers.Provider {
 				return broken{p: p, error: func(e *providers.Error) error { e.Class = providers.Server; return e }}
 			},
-			checks: []string{"rate_limited", "quota", "auth", "bad_request", "content_filter", "content_filter_stream", "cut_stream", "garbage", "garbage_stream", "oversize", "oversize_stream", "canceled", "deadline"},
+			checks: []string{"rate_limited", "quota", "auth", "bad_request", "content_filter", "content_filter_stream", "cut_stream", "garbage", "garbage_stream", "oversize", "oversize_stream", "stall", "stall_stream", "canceled", "deadline"},
 		},
 		{
 			name: "5xx taken for bad requests",
@@ -121,7 +121,33 @@ func TestKitCatchesBrokenAdapters(t *testing.T) {
 			wrap: func(p providers.Provider, _ providers.Config) providers.Provider {
 				return broken{p: p, error: func(e *providers.Error) error { e.Partial = ""; return e }}
 			},
-			checks: []string{"cut_stream"},
+			checks: []string{"cut_stream", "stall_stream"},
+		},
+		{
+			name: "stall taken for a plain timeout",
+			wrap: func(p providers.Provider, _ providers.Config) providers.Provider {
+				return broken{p: p, error: func(e *providers.Error) error { e.Code = ""; return e }}
+			},
+			checks: []string{"stall", "stall_stream"},
+		},
+		{
+			name: "stall status lost",
+			wrap: func(p providers.Provider, _ providers.Config) providers.Provider {
+				return broken{p: p, error: func(e *providers.Error) error { e.Status = 0; return e }}
+			},
+			checks: []string{"stall", "stall_stream"},
+		},
+		{
+			name: "stall limit ignored",
+			wrap: func(p providers.Provider, cfg providers.Config) providers.Provider {
+				cfg.StallTimeout = -1 // the call's own deadline ends it instead
+				q, err := openai.New(cfg)
+				if err != nil {
+					panic(err)
+				}
+				return q
+			},
+			checks: []string{"stall"},
 		},
 		{
 			name: "no time to first token",

@@ -155,16 +155,19 @@ func (f *openAIFake) serve(r *http.Request, credential string) {
 	case BadRequest:
 		openAIError(w, http.StatusBadRequest, "invalid_request_error", "invalid_value", "Invalid value for 'temperature': expected a number between 0 and 2.")
 	case CutStream:
-		cut := b.Cut
-		for cut > 0 && cut < len(b.Text) && !utf8.RuneStart(b.Text[cut]) {
-			cut--
-		}
-		w.Header().Set("Content-Type", "text/event-stream")
-		f.chunk(map[string]any{"role": "assistant", "content": ""}, nil)
-		for _, piece := range split(b.Text[:cut]) {
-			f.chunk(map[string]any{"content": piece}, nil)
-		}
+		f.cutStream()
 		// Return without a finish_reason or [DONE]: the body just ends.
+	case StallBody:
+		if f.stream {
+			f.cutStream()
+		} else {
+			WriteHalf(w, func(rw http.ResponseWriter) {
+				g := *f
+				g.w = rw
+				g.answer(b.Text, "stop")
+			})
+		}
+		Hold(w, r)
 	case Garbage:
 		if f.stream {
 			w.Header().Set("Content-Type", "text/event-stream")
@@ -219,6 +222,20 @@ func (f *openAIFake) answer(text, finish string) {
 			"model": b.Model, "choices": []any{}, "usage": usage, "obfuscation": "Qx"})
 	}
 	fmt.Fprint(w, "data: [DONE]\n\n")
+}
+
+// cutStream streams the first b.Cut bytes of the text (at a rune
+// boundary), without a finish_reason or [DONE].
+func (f *openAIFake) cutStream() {
+	cut := f.b.Cut
+	for cut > 0 && cut < len(f.b.Text) && !utf8.RuneStart(f.b.Text[cut]) {
+		cut--
+	}
+	f.w.Header().Set("Content-Type", "text/event-stream")
+	f.chunk(map[string]any{"role": "assistant", "content": ""}, nil)
+	for _, piece := range split(f.b.Text[:cut]) {
+		f.chunk(map[string]any{"content": piece}, nil)
+	}
 }
 
 // chunk sends one chat.completion.chunk with the given delta.
