@@ -400,7 +400,9 @@ func (r *Runner) call(ctx, abort context.Context, runID string, t *Target, lim L
 	}
 	hash := RequestHash(t.Identity, req)
 	if r.Cache != nil {
-		c, ok, err := r.Cache.Cached(ctx, hash)
+		// A Ctrl-C landing now must not turn a store read into a failed
+		// run: the worker already decided to make this call.
+		c, ok, err := r.Cache.Cached(context.WithoutCancel(ctx), hash)
 		if err != nil {
 			return nil, err
 		}
