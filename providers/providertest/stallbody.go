@@ -1,6 +1,7 @@
 package providertest
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 )
@@ -32,4 +33,18 @@ func flush(w http.ResponseWriter) {
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// StallAfter is a handler that answers every request with status, the
+// given Content-Type and start as the first bytes of the body, and then
+// holds the connection silent until the client gives up: for an adapter's
+// own tests of a stall the Kit does not stage, such as one in an error
+// body.
+func StallAfter(status int, contentType, start string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(status)
+		io.WriteString(w, start)
+		Hold(w, r)
+	})
 }
