@@ -23,8 +23,8 @@ type Image struct {
 	Data []byte
 	// URL, when set, is an http(s) address the provider fetches the image
 	// from itself; Data and MIME are then empty. Only adapters whose API
-	// takes image URLs send it (the OpenAI dialect); the others refuse the
-	// call with RefuseRemoteImages.
+	// takes image URLs send it (the OpenAI dialect, Anthropic); the others
+	// refuse the call with RefuseRemoteImages.
 	URL string
 }
 

@@ -14,9 +14,10 @@ import (
 )
 
 // TestRemoteImages: an image given by URL reaches the server as an
-// image_url through the OpenAI dialect (and the adapters built on it), and
-// every adapter whose API takes image bytes only refuses the call as
-// bad_request before sending anything.
+// image_url through the OpenAI dialect (and the adapters built on it) and
+// as a url image source through Anthropic's, and every adapter whose API
+// takes image bytes only refuses the call as bad_request before sending
+// anything.
 func TestRemoteImages(t *testing.T) {
 	const imgURL = "https://example.org/cat.png"
 	var calls atomic.Int64
@@ -26,23 +27,28 @@ func TestRemoteImages(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		lastBody.Store(string(b))
 		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/messages") { // Anthropic's Messages API
+			io.WriteString(w, `{"id":"msg_x","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"a cat"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":2}}`)
+			return
+		}
 		io.WriteString(w, `{"id":"x","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"a cat"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}`)
 	}))
 	defer srv.Close()
 
+	openAISent := `"image_url":{"url":"` + imgURL + `"}`
 	tests := []struct {
-		name   string
-		cfg    providers.Config
-		sendOK bool
+		name string
+		cfg  providers.Config
+		sent string // what the body sent carries; "" for a refusal
 	}{
-		{"openai", providers.Config{Provider: "openai", APIKey: "k"}, true},
-		{"zhipu", providers.Config{Provider: "zhipu", APIKey: "id.secret"}, true},
-		{"hunyuan openai api", providers.Config{Provider: "hunyuan", APIKey: "k"}, true},
-		{"anthropic", providers.Config{Provider: "anthropic", APIKey: "k"}, false},
-		{"gemini", providers.Config{Provider: "gemini", APIKey: "k"}, false},
-		{"hunyuan native", providers.Config{Provider: "hunyuan", API: "native", AccessKey: "id", SecretKey: "secret"}, false},
-		{"sensenova native", providers.Config{Provider: "sensenova", API: "native", AccessKey: "id", SecretKey: "secret"}, false},
-		{"qianfan v1", providers.Config{Provider: "qianfan", API: "v1", AccessKey: "id", SecretKey: "secret"}, false},
+		{"openai", providers.Config{Provider: "openai", APIKey: "k"}, openAISent},
+		{"zhipu", providers.Config{Provider: "zhipu", APIKey: "id.secret"}, openAISent},
+		{"hunyuan openai api", providers.Config{Provider: "hunyuan", APIKey: "k"}, openAISent},
+		{"anthropic", providers.Config{Provider: "anthropic", APIKey: "k"}, `"source":{"type":"url","url":"` + imgURL + `"}`},
+		{"gemini", providers.Config{Provider: "gemini", APIKey: "k"}, ""},
+		{"hunyuan native", providers.Config{Provider: "hunyuan", API: "native", AccessKey: "id", SecretKey: "secret"}, ""},
+		{"sensenova native", providers.Config{Provider: "sensenova", API: "native", AccessKey: "id", SecretKey: "secret"}, ""},
+		{"qianfan v1", providers.Config{Provider: "qianfan", API: "v1", AccessKey: "id", SecretKey: "secret"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,11 +64,11 @@ func TestRemoteImages(t *testing.T) {
 				Images: []providers.Image{{URL: imgURL}},
 			}}}
 			resp, err := p.Complete(context.Background(), req)
-			if tt.sendOK {
+			if tt.sent != "" {
 				if err != nil {
 					t.Fatalf("Complete: %v", err)
 				}
-				if resp.Text != "a cat" || !strings.Contains(lastBody.Load().(string), `"image_url":{"url":"`+imgURL+`"}`) {
+				if resp.Text != "a cat" || !strings.Contains(lastBody.Load().(string), tt.sent) {
 					t.Errorf("reply %q; body sent:\n%s", resp.Text, lastBody.Load())
 				}
 				return

@@ -111,8 +111,8 @@ func golden(t *testing.T, path string, got []byte) {
 }
 
 // TestRequestBody pins the JSON the adapter sends (golden files): system
-// at the top level, max_tokens always present, images as base64 blocks
-// after the text, no seed.
+// at the top level, max_tokens always present, images as base64 or url
+// blocks after the text, no seed.
 func TestRequestBody(t *testing.T) {
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 	tests := []struct {
@@ -128,6 +128,9 @@ func TestRequestBody(t *testing.T) {
 		{name: "stream", req: &providers.Request{Model: "claude-sonnet-4-5", Stream: true, Messages: []providers.Message{{Role: providers.RoleUser, Text: "hi"}}}},
 		{name: "images", req: &providers.Request{Model: "claude-sonnet-4-5", Messages: []providers.Message{
 			{Role: providers.RoleUser, Text: "How many shapes?", Images: []providers.Image{{MIME: "image/png", Data: png}, {Data: png}}},
+		}}},
+		{name: "image_urls", req: &providers.Request{Model: "claude-sonnet-4-5", Messages: []providers.Message{
+			{Role: providers.RoleUser, Text: "Which is larger?", Images: []providers.Image{{URL: "https://example.org/a.jpg"}, {MIME: "image/png", Data: png}}},
 		}}},
 		{name: "conversation", req: &providers.Request{Model: "claude-sonnet-4-5", Messages: []providers.Message{
 			{Role: providers.RoleSystem, Text: "Be brief."},
@@ -283,6 +286,8 @@ func TestRequestRejectedBeforeSending(t *testing.T) {
 		{"image on assistant turn", &providers.Request{Model: "m", Messages: []providers.Message{{Role: providers.RoleAssistant, Text: "look", Images: img}}}},
 		{"image on system turn", &providers.Request{Model: "m", Messages: []providers.Message{{Role: providers.RoleSystem, Images: img}, {Role: providers.RoleUser, Text: "x"}}}},
 		{"unsupported image type", &providers.Request{Model: "m", Messages: []providers.Message{{Role: providers.RoleUser, Text: "x", Images: []providers.Image{{MIME: "image/bmp", Data: []byte("BM")}}}}}},
+		{"image URL not http", &providers.Request{Model: "m", Messages: []providers.Message{{Role: providers.RoleUser, Text: "x", Images: []providers.Image{{URL: "file:///etc/passwd"}}}}}},
+		{"image URL on assistant turn", &providers.Request{Model: "m", Messages: []providers.Message{{Role: providers.RoleUser, Text: "x"}, {Role: providers.RoleAssistant, Images: []providers.Image{{URL: "https://example.org/a.png"}}}, {Role: providers.RoleUser, Text: "y"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -523,6 +528,31 @@ func TestNonStreamVariants(t *testing.T) {
 	}
 }
 
+// TestRemoteImages: images given by URL reach the server as url image
+// sources, in order among the inline ones, and the server sees exactly the
+// images the request held.
+func TestRemoteImages(t *testing.T) {
+	var got providertest.Received
+	b := providertest.Behaviour{Scenario: providertest.Answer, Config: providers.Config{APIKey: testKey}, Model: "m", Text: "two cats",
+		Record: func(r providertest.Received) { got = r }}
+	req := userRequest("How many cats?")
+	req.Messages[0].Images = []providers.Image{
+		{URL: "https://example.org/cat.png"},
+		{MIME: "image/png", Data: providertest.PNG()},
+		{URL: "http://example.org/cat2.jpg?size=large"},
+	}
+	resp, err := newClient(t, fake(t, b)).Complete(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Text != "two cats" {
+		t.Errorf("Text = %q", resp.Text)
+	}
+	if diff := cmp.Diff(req.Messages, got.Messages); diff != "" {
+		t.Errorf("messages as the server saw them (-want +got):\n%s", diff)
+	}
+}
+
 // TestFakeIsStrict proves the fake rejects what the real API rejects, so
 // a conforming adapter is not merely agreeing with a lax fake.
 func TestFakeIsStrict(t *testing.T) {
@@ -541,6 +571,8 @@ func TestFakeIsStrict(t *testing.T) {
 		{"system role in messages", "2023-06-01", `{"model":"m","max_tokens":5,"messages":[{"role":"system","content":"x"},{"role":"user","content":"hi"}]}`, "role"},
 		{"temperature above 1", "2023-06-01", `{"model":"m","max_tokens":5,"temperature":1.5,"messages":[{"role":"user","content":"hi"}]}`, "temperature"},
 		{"empty text block", "2023-06-01", `{"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":""}]}]}`, "non-empty"},
+		{"url source without a URL", "2023-06-01", `{"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url"}}]}]}`, "image.source"},
+		{"url source with data", "2023-06-01", `{"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://example.org/a.png","data":"AAAA"}}]}]}`, "image.source"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -559,5 +591,22 @@ func TestFakeIsStrict(t *testing.T) {
 				t.Errorf("status %d, body %s; want 400 mentioning %q", resp.StatusCode, body, tt.inMsg)
 			}
 		})
+	}
+}
+
+// TestStallErrorBody: an error body that goes silent ends the call as a
+// stall too, with the status it came with (the Kit stalls 200 answers).
+func TestStallErrorBody(t *testing.T) {
+	srv := httptest.NewServer(providertest.StallAfter(529, "application/json", `{"type":"error","error":{"type":"overloaded_error","mess`))
+	defer srv.Close()
+	c, err := anthropic.NewClient(providers.Config{Name: "t", BaseURL: srv.URL, APIKey: testKey, StallTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = c.Complete(ctx, userRequest("hi"))
+	if pe := wantClass(t, err, providers.Timeout); pe.Code != providers.StallCode || pe.Status != 529 {
+		t.Errorf("code %q, status %d; want a stall of the 529 answer (%v)", pe.Code, pe.Status, err)
 	}
 }

@@ -16,13 +16,22 @@
 //     temperature at 1 (the API's maximum), each with a warning.
 //   - Images are content blocks {"type":"image","source":{"type":"base64",
 //     "media_type","data"}}, placed after the turn's text as in every other
-//     adapter (the contract says images follow the text).
+//     adapter (the contract says images follow the text). An image given by
+//     URL goes as {"type":"image","source":{"type":"url","url"}}, and the
+//     API fetches it.
 //   - A stream is a sequence of named events: message_start carries the
 //     model and the input tokens, content_block_delta the text,
 //     message_delta the stop reason and the (cumulative) output tokens, and
 //     message_stop ends it; ping is ignored, and an error event fails the
 //     call with its class. Input tokens count cache reads and writes too, as
 //     OpenAI's prompt_tokens does.
+//
+// Timing is wire time (providers/wiretime): the clock starts as the request
+// is sent and stops at the kernel's receive stamp of the last bytes read,
+// TTFT at the first non-empty text. Once the headers are in, a watchdog
+// (providers.WatchStall) ends an attempt whose body goes silent for
+// Config.StallTimeout (30 s by default) with class timeout and code
+// "stall", keeping the text streamed so far.
 //
 // Classes follow error.type first and the HTTP status second:
 // rate_limit_error (429) is rate_limited with the retry-after delay;

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,6 +98,7 @@ type fakeBlock struct {
 		Type      string `json:"type"`
 		MediaType string `json:"media_type"`
 		Data      string `json:"data"`
+		URL       string `json:"url"`
 	} `json:"source"`
 }
 
@@ -149,6 +151,16 @@ func (r *fakeRequest) received() (providertest.Received, string) {
 					}
 					msg.Text += b.Text
 				case "image":
+					if m.Role == "user" && b.Source != nil && b.Source.Type == "url" {
+						// The API fetches the image itself; the fake only
+						// checks the source's shape.
+						u, err := url.Parse(b.Source.URL)
+						if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || b.Source.Data != "" || b.Source.MediaType != "" {
+							return rec, fmt.Sprintf("messages.%d.content.%d.image.source.url: invalid image URL source", i, j)
+						}
+						msg.Images = append(msg.Images, providers.Image{URL: b.Source.URL})
+						continue
+					}
 					if m.Role != "user" || b.Source == nil || b.Source.Type != "base64" ||
 						!slices.Contains([]string{"image/jpeg", "image/png", "image/gif", "image/webp"}, b.Source.MediaType) {
 						return rec, fmt.Sprintf("messages.%d.content.%d.image.source: invalid image source", i, j)
@@ -206,14 +218,18 @@ func (f *fakeServer) serve(r *http.Request, key string) {
 	case providertest.BadRequest:
 		apiError(w, http.StatusBadRequest, "invalid_request_error", "messages: roles must alternate between \"user\" and \"assistant\"")
 	case providertest.CutStream:
-		cut := b.Cut
-		for cut > 0 && cut < len(b.Text) && !utf8.RuneStart(b.Text[cut]) {
-			cut--
+		f.cutStream()
+	case providertest.StallBody:
+		if f.stream {
+			f.cutStream()
+		} else {
+			providertest.WriteHalf(w, func(rw http.ResponseWriter) {
+				g := *f
+				g.w = rw
+				g.answer(b.Text, "end_turn")
+			})
 		}
-		f.startStream()
-		for _, piece := range split(b.Text[:cut]) {
-			f.event("content_block_delta", map[string]any{"index": 0, "delta": map[string]any{"type": "text_delta", "text": piece}})
-		}
+		providertest.Hold(w, r)
 	case providertest.Garbage:
 		if f.stream {
 			w.Header().Set("Content-Type", "text/event-stream")
@@ -278,6 +294,19 @@ func (f *fakeServer) answer(text, stop string) {
 	f.event("message_delta", map[string]any{"delta": map[string]any{"stop_reason": stop, "stop_sequence": nil},
 		"usage": map[string]any{"output_tokens": b.Usage.OutputTokens}})
 	f.event("message_stop", map[string]any{})
+}
+
+// cutStream streams the first b.Cut bytes of the text (at a rune
+// boundary), without message_delta or message_stop.
+func (f *fakeServer) cutStream() {
+	cut := f.b.Cut
+	for cut > 0 && cut < len(f.b.Text) && !utf8.RuneStart(f.b.Text[cut]) {
+		cut--
+	}
+	f.startStream()
+	for _, piece := range split(f.b.Text[:cut]) {
+		f.event("content_block_delta", map[string]any{"index": 0, "delta": map[string]any{"type": "text_delta", "text": piece}})
+	}
 }
 
 // startStream sends the headers, message_start and the first block's start.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/llmbench/llmbench/providers"
@@ -36,10 +37,13 @@ type block struct {
 	Source *imageSource `json:"source,omitempty"`
 }
 
+// imageSource is {"type":"base64","media_type","data"} for an image's
+// bytes, or {"type":"url","url"} for an image the API fetches itself.
 type imageSource struct {
 	Type      string `json:"type"`
-	MediaType string `json:"media_type"`
-	Data      string `json:"data"`
+	MediaType string `json:"media_type,omitempty"`
+	Data      string `json:"data,omitempty"`
+	URL       string `json:"url,omitempty"`
 }
 
 // imageTypes are the media types the Messages API accepts for images.
@@ -47,8 +51,8 @@ var imageTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 // body encodes req after AdjustParams. A request the API would reject for
 // its shape (no model, no turns, an unknown role, images on a turn that
-// cannot carry them, an image type it does not take) fails with class
-// bad_request before any network traffic.
+// cannot carry them, an image type it does not take, an image URL that is
+// not http(s)) fails with class bad_request before any network traffic.
 func (c *Client) body(req *providers.Request) ([]byte, *providers.Error) {
 	bad := func(format string, args ...any) *providers.Error {
 		return &providers.Error{Class: providers.BadRequest, Message: fmt.Sprintf(format, args...)}
@@ -90,6 +94,13 @@ func (c *Client) body(req *providers.Request) ([]byte, *providers.Error) {
 			blocks = append(blocks, block{Type: "text", Text: m.Text})
 		}
 		for j, img := range m.Images {
+			if img.URL != "" {
+				if !isHTTPURL(img.URL) {
+					return nil, bad("image %d of message %d has URL %q; Anthropic fetches http(s) URLs only", j, i, img.URL)
+				}
+				blocks = append(blocks, block{Type: "image", Source: &imageSource{Type: "url", URL: img.URL}})
+				continue
+			}
 			mime := img.MIME
 			if mime == "" {
 				mime = http.DetectContentType(img.Data)
@@ -110,6 +121,12 @@ func (c *Client) body(req *providers.Request) ([]byte, *providers.Error) {
 		return nil, &providers.Error{Class: providers.BadRequest, Message: "encode request: " + err.Error(), Err: err}
 	}
 	return b, nil
+}
+
+// isHTTPURL reports whether s is an absolute http(s) URL with a host.
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 func contains(list []string, s string) bool {

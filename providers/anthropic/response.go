@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/sse"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // messageResponse is a whole answer (and message_start's "message");
@@ -67,12 +67,12 @@ func (t *tokens) usage() providers.Usage {
 }
 
 // readJSON reads a whole (non-streamed) answer.
-func (c *Client) readJSON(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
+func (c *Client) readJSON(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response) *providers.Error {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return providers.ReadError(ctx, err, "", c.maxBody)
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	var r messageResponse
 	if err := json.Unmarshal(data, &r); err != nil {
 		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + providers.Snippet(data), Err: err}
@@ -118,7 +118,7 @@ type streamEvent struct {
 // readStream reads a streamed answer: named events until message_stop.
 // TTFT is taken at the first non-empty text. Unknown event types are
 // ignored, as Anthropic's versioning policy asks of clients.
-func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
+func (c *Client) readStream(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response) *providers.Error {
 	maxLine := c.maxBody
 	if maxLine > 1<<30 {
 		maxLine = 1 << 30
@@ -129,7 +129,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 	started, stopped := false, false
 	write := func(s string) {
 		if s != "" && text.Len() == 0 {
-			out.TTFT = time.Since(start)
+			out.TTFT = clk.Since()
 		}
 		text.WriteString(s)
 	}
@@ -182,7 +182,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 			return e
 		}
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	out.Text = text.String()
 	out.Usage = t.usage()
 	switch {
