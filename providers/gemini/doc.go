@@ -21,6 +21,13 @@
 // output, as OpenAI's reasoning tokens are). Thought parts are not part of
 // the answer. Response.Model is modelVersion.
 //
+// Timing is wire time (providers/wiretime): the clock starts as the request
+// is sent and stops at the kernel's receive stamp of the last bytes read,
+// TTFT at the first chunk with answer text. Once the headers are in, a
+// watchdog (providers.WatchStall) ends an attempt whose body goes silent
+// for Config.StallTimeout (30 s by default) with class timeout and code
+// "stall", keeping the text streamed so far.
+//
 // Blocks are content_filtered, never wrong answers: a prompt blocked with
 // promptFeedback.blockReason, or a candidate finished with SAFETY,
 // RECITATION, PROHIBITED_CONTENT, BLOCKLIST, SPII or IMAGE_SAFETY.

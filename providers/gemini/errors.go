@@ -112,13 +112,14 @@ func parseDelay(s string) time.Duration {
 	return time.Duration(f * float64(time.Second))
 }
 
-// httpError reads and classifies a non-2xx response.
-func (c *Client) httpError(ctx context.Context, resp *http.Response) *providers.Error {
+// httpError reads and classifies a non-2xx response; raw is its body (or
+// the stall watchdog around it).
+func (c *Client) httpError(ctx context.Context, resp *http.Response, raw io.Reader) *providers.Error {
 	limit := c.maxBody
 	if limit > 1<<20 {
 		limit = 1 << 20 // an error body is for a message; no need for more
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	body, err := io.ReadAll(io.LimitReader(raw, limit))
 	if err != nil && ctx.Err() != nil {
 		e := providers.ContextError(ctx, err)
 		e.Status = resp.StatusCode

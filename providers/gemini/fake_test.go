@@ -262,14 +262,18 @@ func (f *fakeServer) serve(r *http.Request) {
 	case providertest.BadRequest:
 		rpcError(w, http.StatusBadRequest, "INVALID_ARGUMENT", "* GenerateContentRequest.generation_config.max_output_tokens: max_output_tokens must be positive.", nil)
 	case providertest.CutStream:
-		cut := b.Cut
-		for cut > 0 && cut < len(b.Text) && !utf8.RuneStart(b.Text[cut]) {
-			cut--
+		f.cutStream()
+	case providertest.StallBody:
+		if f.stream {
+			f.cutStream()
+		} else {
+			providertest.WriteHalf(w, func(rw http.ResponseWriter) {
+				g := *f
+				g.w = rw
+				g.answer(b.Text, "STOP", false)
+			})
 		}
-		f.startStream()
-		for _, piece := range split(b.Text[:cut]) {
-			f.chunk(f.response(piece, "", false))
-		}
+		providertest.Hold(w, r)
 	case providertest.Garbage:
 		if f.stream {
 			w.Header().Set("Content-Type", "text/event-stream")
@@ -363,6 +367,19 @@ func (f *fakeServer) answer(text, finish string, blocked bool) {
 		resp := f.response("", finish, true)
 		resp["usageMetadata"] = f.usage(3)
 		f.chunk(resp)
+	}
+}
+
+// cutStream streams the first b.Cut bytes of the text (at a rune
+// boundary) in chunks without a finishReason.
+func (f *fakeServer) cutStream() {
+	cut := f.b.Cut
+	for cut > 0 && cut < len(f.b.Text) && !utf8.RuneStart(f.b.Text[cut]) {
+		cut--
+	}
+	f.startStream()
+	for _, piece := range split(f.b.Text[:cut]) {
+		f.chunk(f.response(piece, "", false))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/openai"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // DefaultBaseURL is the real native API root.
@@ -39,6 +40,7 @@ type Client struct {
 	base    string
 	http    *http.Client
 	maxBody int64
+	stall   time.Duration // 0: no stall detection
 	keyEnv  string
 }
 
@@ -87,15 +89,14 @@ func NewClient(cfg providers.Config) (*Client, error) {
 	if keyEnv == "" {
 		keyEnv = KeyEnv
 	}
-	return &Client{cfg: cfg, base: strings.TrimRight(base, "/"), http: hc, maxBody: providers.MaxBody(cfg), keyEnv: keyEnv}, nil
+	return &Client{cfg: cfg, base: strings.TrimRight(base, "/"), http: hc, maxBody: providers.MaxBody(cfg), stall: providers.StallLimit(cfg), keyEnv: keyEnv}, nil
 }
 
 // defaultClient has no overall timeout (the call's context bounds it) and
-// keeps enough idle connections for a benchmark's concurrent workers.
+// keeps enough idle connections for a benchmark's concurrent workers. Its
+// connections keep the kernel's receive stamps for the latency clock.
 var defaultClient = func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: wiretime.NewTransport(64)}
 }()
 
 // URL is the endpoint a call to model posts to. A bare model name
@@ -136,7 +137,12 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	if perr != nil {
 		return nil, perr
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL(req.Model, req.Stream), bytes.NewReader(body))
+	// The attempt's own context lets the stall watchdog end it with a
+	// cause that says so.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	clk := wiretime.New()
+	hreq, err := http.NewRequestWithContext(clk.Trace(ctx), http.MethodPost, c.URL(req.Model, req.Stream), bytes.NewReader(body))
 	if err != nil {
 		return nil, &providers.Error{Class: providers.BadRequest, Message: "build request: " + err.Error(), Err: err}
 	}
@@ -151,26 +157,28 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 		hreq.Header.Set("x-goog-api-key", c.cfg.APIKey)
 	}
 
-	start := time.Now()
+	clk.Begin()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		return nil, providers.TransportError(ctx, err)
 	}
 	defer hresp.Body.Close()
+	raw := providers.WatchStall(hresp.Body, c.stall, cancel)
+	defer raw.Stop()
 
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		return nil, c.httpError(ctx, hresp)
+		return nil, c.httpError(ctx, hresp, raw)
 	}
 	if hresp.ContentLength > c.maxBody {
 		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
 			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, c.maxBody)}
 	}
 	out := &providers.Response{RateLimit: providers.RateLimitHeaders(hresp.Header)}
-	rd := providers.LimitBody(hresp.Body, c.maxBody)
+	rd := providers.LimitBody(raw, c.maxBody)
 	if isStream(hresp.Header.Get("Content-Type"), req.Stream) {
-		perr = c.readStream(ctx, rd, start, out)
+		perr = c.readStream(ctx, rd, clk, out)
 	} else {
-		perr = c.readJSON(ctx, rd, start, out)
+		perr = c.readJSON(ctx, rd, clk, out)
 	}
 	if perr != nil {
 		if perr.Status == 0 {

@@ -491,3 +491,20 @@ func TestFakeIsStrict(t *testing.T) {
 		})
 	}
 }
+
+// TestStallErrorBody: an error body that goes silent ends the call as a
+// stall too, with the status it came with (the Kit stalls 200 answers).
+func TestStallErrorBody(t *testing.T) {
+	srv := httptest.NewServer(providertest.StallAfter(503, "application/json; charset=UTF-8", `{"error":{"code":503,"message":"The model is over`))
+	defer srv.Close()
+	c, err := gemini.NewClient(providers.Config{Name: "t", BaseURL: srv.URL, APIKey: testKey, StallTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = c.Complete(ctx, userRequest("hi"))
+	if pe := wantClass(t, err, providers.Timeout); pe.Code != providers.StallCode || pe.Status != 503 {
+		t.Errorf("code %q, status %d; want a stall of the 503 answer (%v)", pe.Code, pe.Status, err)
+	}
+}

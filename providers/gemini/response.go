@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/sse"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // generateResponse is a whole answer and also one stream chunk; unknown
@@ -92,12 +92,12 @@ func promptBlocked(pf *promptFeedback, partial string) *providers.Error {
 }
 
 // readJSON reads a whole (non-streamed) answer.
-func (c *Client) readJSON(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
+func (c *Client) readJSON(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response) *providers.Error {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return providers.ReadError(ctx, err, "", c.maxBody)
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	var r generateResponse
 	if err := json.Unmarshal(data, &r); err != nil {
 		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + providers.Snippet(data), Err: err}
@@ -124,7 +124,7 @@ func (c *Client) readJSON(ctx context.Context, body io.Reader, start time.Time, 
 // readStream reads an alt=sse stream: each event's data is a
 // GenerateContentResponse holding the next piece of text; the body just
 // ends. TTFT is taken at the first chunk with non-empty answer text.
-func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
+func (c *Client) readStream(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response) *providers.Error {
 	maxLine := c.maxBody
 	if maxLine > 1<<30 {
 		maxLine = 1 << 30
@@ -166,7 +166,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 		if cand := r.first(); cand != nil {
 			s := cand.answerText()
 			if s != "" && text.Len() == 0 {
-				out.TTFT = time.Since(start)
+				out.TTFT = clk.Since()
 			}
 			text.WriteString(s)
 			if cand.FinishReason != "" {
@@ -174,7 +174,7 @@ func (c *Client) readStream(ctx context.Context, body io.Reader, start time.Time
 			}
 		}
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	out.Text = text.String()
 	if out.FinishReason == "" {
 		msg := "stream ended without a finishReason"
