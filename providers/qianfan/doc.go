@@ -45,6 +45,13 @@
 // finish is a content_filtered refusal. The v1 body reports no model name,
 // so Response.Model is the requested one.
 //
+// v1 and v1-bce calls are timed in wire time (providers/wiretime) from the
+// chat request's send to the kernel's receive stamp of the last bytes read
+// (a token fetch before it is not in the figure), and their bodies are read
+// through the shared stall watchdog: silence for Config.StallTimeout (30 s
+// by default) ends the attempt with class timeout and code "stall",
+// keeping the text streamed so far. v2 gets both from the openai adapter.
+//
 // ERNIE takes temperature in (0, 1] and rejects 0: Client implements
 // providers.ParamAdjuster, sending MinTemperature for 0 and 1 for more,
 // and dropping the seed on v1, each with a warning. The adjuster does not

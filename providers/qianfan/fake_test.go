@@ -284,26 +284,7 @@ func (f *ernieFake) serve(w http.ResponseWriter, r *http.Request, stream bool) {
 	w.Header().Set("X-Ratelimit-Remaining-Requests", "299")
 	switch b.Scenario {
 	case providertest.Answer:
-		if !stream {
-			writeJSON(w, http.StatusOK, map[string]any{
-				"id": "as-fake", "object": "chat.completion", "created": 1718167153, "result": b.Text,
-				"is_truncated": false, "need_clear_history": false, "finish_reason": "normal", "usage": f.usage(b.Usage.OutputTokens),
-			})
-			return
-		}
-		pieces := split(b.Text)
-		w.Header().Set("Content-Type", "text/event-stream")
-		for i, p := range pieces {
-			last := i == len(pieces)-1
-			out := b.Usage.OutputTokens * (i + 1) / len(pieces)
-			chunk := map[string]any{"id": "as-fake", "object": "chat.completion", "created": 1718167153,
-				"sentence_id": i, "is_end": last, "is_truncated": false, "result": p, "need_clear_history": false,
-				"usage": f.usage(out)}
-			if last {
-				chunk["finish_reason"] = "normal"
-			}
-			event(w, chunk)
-		}
+		f.answer(w, stream)
 	case providertest.ContentFilter:
 		answer := map[string]any{"id": "as-fake", "object": "chat.completion", "created": 1718167153,
 			"result": "抱歉，这个问题我无法回答。", "is_truncated": false, "need_clear_history": true, "ban_round": -1,
@@ -324,14 +305,14 @@ func (f *ernieFake) serve(w http.ResponseWriter, r *http.Request, stream bool) {
 	case providertest.BadRequest:
 		ernieError(w, 336001, "Invalid Argument")
 	case providertest.CutStream:
-		cut := b.Cut
-		for cut > 0 && cut < len(b.Text) && !utf8.RuneStart(b.Text[cut]) {
-			cut--
+		f.cutStream(w)
+	case providertest.StallBody:
+		if stream {
+			f.cutStream(w)
+		} else {
+			providertest.WriteHalf(w, func(rw http.ResponseWriter) { f.answer(rw, false) })
 		}
-		w.Header().Set("Content-Type", "text/event-stream")
-		for i, p := range split(b.Text[:cut]) {
-			event(w, map[string]any{"id": "as-fake", "sentence_id": i, "is_end": false, "result": p, "usage": f.usage(0)})
-		}
+		providertest.Hold(w, r)
 	case providertest.Garbage:
 		if stream {
 			w.Header().Set("Content-Type", "text/event-stream")
@@ -363,6 +344,44 @@ func (f *ernieFake) serve(w http.ResponseWriter, r *http.Request, stream bool) {
 		<-r.Context().Done()
 	default:
 		ernieError(w, 1, "fake: unknown scenario "+string(b.Scenario))
+	}
+}
+
+// answer sends b.Text as a whole answer or as a stream.
+func (f *ernieFake) answer(w http.ResponseWriter, stream bool) {
+	b := f.b
+	if !stream {
+		writeJSON(w, http.StatusOK, map[string]any{
+			"id": "as-fake", "object": "chat.completion", "created": 1718167153, "result": b.Text,
+			"is_truncated": false, "need_clear_history": false, "finish_reason": "normal", "usage": f.usage(b.Usage.OutputTokens),
+		})
+		return
+	}
+	pieces := split(b.Text)
+	w.Header().Set("Content-Type", "text/event-stream")
+	for i, p := range pieces {
+		last := i == len(pieces)-1
+		out := b.Usage.OutputTokens * (i + 1) / len(pieces)
+		chunk := map[string]any{"id": "as-fake", "object": "chat.completion", "created": 1718167153,
+			"sentence_id": i, "is_end": last, "is_truncated": false, "result": p, "need_clear_history": false,
+			"usage": f.usage(out)}
+		if last {
+			chunk["finish_reason"] = "normal"
+		}
+		event(w, chunk)
+	}
+}
+
+// cutStream streams the first b.Cut bytes of the text (at a rune
+// boundary) in chunks none of which has is_end.
+func (f *ernieFake) cutStream(w http.ResponseWriter) {
+	cut := f.b.Cut
+	for cut > 0 && cut < len(f.b.Text) && !utf8.RuneStart(f.b.Text[cut]) {
+		cut--
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	for i, p := range split(f.b.Text[:cut]) {
+		event(w, map[string]any{"id": "as-fake", "sentence_id": i, "is_end": false, "result": p, "usage": f.usage(0)})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/openai"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // Endpoints and conventional variables.
@@ -183,11 +184,10 @@ func adjustParams(p providers.Params, api string) (providers.Params, []string) {
 }
 
 // defaultClient has no overall timeout (the call's context bounds it) and
-// keeps enough idle connections for a benchmark's concurrent workers.
+// keeps enough idle connections for a benchmark's concurrent workers. Its
+// connections keep the kernel's receive stamps for the latency clock.
 var defaultClient = func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: wiretime.NewTransport(64)}
 }()
 
 // parseBase checks a base URL and returns it without a trailing slash.

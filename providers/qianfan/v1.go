@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // Paths under the v1 base URL (the Qianfan SDK's modelAPIPrefix and
@@ -37,6 +38,7 @@ type v1Client struct {
 	base    *url.URL
 	http    *http.Client
 	maxBody int64
+	stall   time.Duration // 0: no stall detection
 	bce     bool
 	tokens  *tokenSource // OAuth mode only
 
@@ -67,7 +69,7 @@ func newV1(cfg providers.Config, bce bool) (*v1Client, error) {
 	if hc == nil {
 		hc = defaultClient
 	}
-	c := &v1Client{cfg: cfg, base: u, http: hc, maxBody: providers.MaxBody(cfg), bce: bce}
+	c := &v1Client{cfg: cfg, base: u, http: hc, maxBody: providers.MaxBody(cfg), stall: providers.StallLimit(cfg), bce: bce}
 	if !bce {
 		c.tokens = &tokenSource{fetch: c.fetchToken}
 	}
@@ -285,7 +287,12 @@ func (c *v1Client) send(ctx context.Context, target string, body []byte, req *pr
 	if token != "" {
 		target += "?access_token=" + url.QueryEscape(token)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	// The attempt's own context lets the stall watchdog end it with a
+	// cause that says so.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	clk := wiretime.New()
+	hreq, err := http.NewRequestWithContext(clk.Trace(ctx), http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return nil, &providers.Error{Class: providers.BadRequest, Message: "build request: " + stripURL(err).Error(), Err: stripURL(err)}
 	}
@@ -300,14 +307,16 @@ func (c *v1Client) send(ctx context.Context, target string, body []byte, req *pr
 		c.sign(hreq, time.Now())
 	}
 
-	start := time.Now()
+	clk.Begin()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		return nil, transportError(ctx, err)
 	}
 	defer hresp.Body.Close()
+	raw := providers.WatchStall(hresp.Body, c.stall, cancel)
+	defer raw.Stop()
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		return nil, c.httpError(ctx, hresp)
+		return nil, c.httpError(ctx, hresp, raw)
 	}
 	if hresp.ContentLength > c.maxBody {
 		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
@@ -315,14 +324,14 @@ func (c *v1Client) send(ctx context.Context, target string, body []byte, req *pr
 	}
 	// The v1 body names no model: the answer is the requested one's.
 	out := &providers.Response{Model: req.Model, RateLimit: providers.RateLimitHeaders(hresp.Header)}
-	rd := providers.LimitBody(hresp.Body, c.maxBody)
+	rd := providers.LimitBody(raw, c.maxBody)
 	var perr *providers.Error
 	if isEventStream(hresp.Header.Get("Content-Type")) {
-		perr = c.readStream(ctx, rd, start, out, hresp.Header)
+		perr = c.readStream(ctx, rd, clk, out, hresp.Header)
 	} else {
 		// Errors come as JSON even for a streaming request (the SDK reads an
 		// application/json answer to a stream as an error body).
-		perr = c.readJSON(ctx, rd, start, out, hresp.Header)
+		perr = c.readJSON(ctx, rd, clk, out, hresp.Header)
 	}
 	if perr != nil {
 		if perr.Status == 0 {

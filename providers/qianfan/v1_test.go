@@ -698,3 +698,18 @@ func TestV1Responses(t *testing.T) {
 		})
 	}
 }
+
+// TestStallErrorBody: an error body that goes silent ends the call as a
+// stall too, with the status it came with (the Kit stalls 200 answers).
+func TestStallErrorBody(t *testing.T) {
+	srv := httptest.NewServer(providertest.StallAfter(500, "application/json", `{"error_code":2,"error_msg":"Service temp`))
+	defer srv.Close()
+	cfg := v1Config(APIV1BCE, srv.URL)
+	cfg.StallTimeout = 200 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := mustClient(t, cfg).Complete(ctx, userRequest("hi"))
+	if pe := wantClass(t, err, providers.Timeout); pe.Code != providers.StallCode || pe.Status != 500 {
+		t.Errorf("code %q, status %d; want a stall of the 500 answer (%v)", pe.Code, pe.Status, err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/sse"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // ernieResponse is a whole v1 answer, one stream chunk, or an error body
@@ -143,9 +144,10 @@ func (c *v1Client) credentials() string {
 }
 
 // httpError reads and classifies a non-2xx response: by its error code
-// when the body has one, else by the status.
-func (c *v1Client) httpError(ctx context.Context, resp *http.Response) *providers.Error {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
+// when the body has one, else by the status. raw is its body (or the stall
+// watchdog around it).
+func (c *v1Client) httpError(ctx context.Context, resp *http.Response, raw io.Reader) *providers.Error {
+	body, err := io.ReadAll(io.LimitReader(raw, errorBodyLimit))
 	if err != nil && ctx.Err() != nil {
 		e := contextError(ctx, err)
 		e.Status = resp.StatusCode
@@ -191,12 +193,12 @@ func statusError(status int, msg string, h http.Header) *providers.Error {
 }
 
 // readJSON reads a whole answer, or an error carried in a 2xx body.
-func (c *v1Client) readJSON(ctx context.Context, body io.Reader, start time.Time, out *providers.Response, h http.Header) *providers.Error {
+func (c *v1Client) readJSON(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response, h http.Header) *providers.Error {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return c.readError(ctx, err, "")
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	var r ernieResponse
 	if err := json.Unmarshal(data, &r); err != nil {
 		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + snippet(data), Err: err}
@@ -219,7 +221,7 @@ func (c *v1Client) readJSON(ctx context.Context, body io.Reader, start time.Time
 // with "is_end": true (a "[DONE]" is also taken as the end). Usage comes
 // with the chunks; the last one seen wins. TTFT is taken at the first
 // chunk with text.
-func (c *v1Client) readStream(ctx context.Context, body io.Reader, start time.Time, out *providers.Response, h http.Header) *providers.Error {
+func (c *v1Client) readStream(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response, h http.Header) *providers.Error {
 	rd := sse.NewReader(body, int(min(c.maxBody, 1<<30)))
 	var text strings.Builder
 	var last ernieResponse
@@ -254,7 +256,7 @@ func (c *v1Client) readStream(ctx context.Context, body io.Reader, start time.Ti
 		}
 		if ch.Result != nil && *ch.Result != "" {
 			if text.Len() == 0 {
-				out.TTFT = time.Since(start)
+				out.TTFT = clk.Since()
 			}
 			text.WriteString(*ch.Result)
 		}
@@ -264,7 +266,7 @@ func (c *v1Client) readStream(ctx context.Context, body io.Reader, start time.Ti
 		last = ch
 		done = done || ch.IsEnd
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	out.Text = text.String()
 	if !done {
 		return &providers.Error{Class: providers.BadResponse, Message: "stream ended before the chunk with is_end", Partial: out.Text}
@@ -338,12 +340,10 @@ func readError(ctx context.Context, err error, limit int64) *providers.Error {
 	return &providers.Error{Class: providers.BadResponse, Message: "read body: " + stripURL(err).Error(), Err: stripURL(err)}
 }
 
-// contextError classifies a failure caused by the call's context.
+// contextError classifies a failure caused by the call's context (a
+// stalled body, the deadline, a cancellation) without the URL.
 func contextError(ctx context.Context, err error) *providers.Error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &providers.Error{Class: providers.Timeout, Message: "deadline exceeded", Err: stripURL(err)}
-	}
-	return &providers.Error{Class: providers.Canceled, Message: "call canceled", Err: stripURL(err)}
+	return providers.ContextError(ctx, stripURL(err))
 }
 
 // transportError classifies a failure to get a response at all.
