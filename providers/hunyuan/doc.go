@@ -44,6 +44,13 @@
 // The native body reports no model name, so Response.Model is the
 // requested one.
 //
+// Native calls are timed in wire time (providers/wiretime), from the
+// request's send to the kernel's receive stamp of the last bytes read, and
+// their bodies are read through the shared stall watchdog: silence for
+// Config.StallTimeout (30 s by default) ends the attempt with class
+// timeout and code "stall", keeping the text streamed so far. The openai
+// API gets both from the openai adapter.
+//
 // Native ChatCompletions has no max-tokens field: Client implements
 // providers.ParamAdjuster and drops it with a warning, and clamps
 // Temperature to [0, 2] and TopP to [0, 1], drops a Seed outside 1 to

@@ -254,29 +254,7 @@ func (f *nativeFake) serve(w http.ResponseWriter, r *http.Request, stream bool) 
 	b := f.b
 	switch b.Scenario {
 	case providertest.Answer:
-		if !stream {
-			w.Header().Set("Content-Type", "application/json")
-			json.NewEncoder(w).Encode(map[string]any{"Response": map[string]any{
-				"RequestId": requestID, "Id": "fake-id", "Created": 1718000000, "Note": note,
-				"Choices": []any{map[string]any{"Index": 0, "FinishReason": "stop",
-					"Message": map[string]string{"Role": "assistant", "Content": b.Text}}},
-				"Usage": f.usage(b.Usage.OutputTokens),
-			}})
-			return
-		}
-		streamHeaders(w)
-		if f.chunks != "" {
-			fmt.Fprint(w, f.chunks)
-			return
-		}
-		pieces := split(b.Text)
-		for i, p := range pieces {
-			finish := ""
-			if i == len(pieces)-1 {
-				finish = "stop"
-			}
-			f.chunk(w, p, finish, b.Usage.OutputTokens*(i+1)/len(pieces))
-		}
+		f.answer(w, stream)
 	case providertest.ContentFilter:
 		if !stream {
 			tcError(w, "OperationDenied.TextIllegalDetected", "文本包含违法违规信息，审核不通过。")
@@ -294,14 +272,14 @@ func (f *nativeFake) serve(w http.ResponseWriter, r *http.Request, stream bool) 
 	case providertest.BadRequest:
 		tcError(w, "InvalidParameterValue.Model", "模型不存在。")
 	case providertest.CutStream:
-		cut := b.Cut
-		for cut > 0 && cut < len(b.Text) && !utf8.RuneStart(b.Text[cut]) {
-			cut--
+		f.cutStream(w)
+	case providertest.StallBody:
+		if stream {
+			f.cutStream(w)
+		} else {
+			providertest.WriteHalf(w, func(rw http.ResponseWriter) { f.answer(rw, false) })
 		}
-		streamHeaders(w)
-		for _, p := range split(b.Text[:cut]) {
-			f.chunk(w, p, "", 0)
-		}
+		providertest.Hold(w, r)
 	case providertest.Garbage:
 		if stream {
 			streamHeaders(w)
@@ -333,6 +311,48 @@ func (f *nativeFake) serve(w http.ResponseWriter, r *http.Request, stream bool) 
 		<-r.Context().Done()
 	default:
 		tcError(w, "InternalError", "fake: unknown scenario "+string(b.Scenario))
+	}
+}
+
+// answer sends b.Text as a whole answer or as a stream (f.chunks, when
+// set).
+func (f *nativeFake) answer(w http.ResponseWriter, stream bool) {
+	b := f.b
+	if !stream {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"Response": map[string]any{
+			"RequestId": requestID, "Id": "fake-id", "Created": 1718000000, "Note": note,
+			"Choices": []any{map[string]any{"Index": 0, "FinishReason": "stop",
+				"Message": map[string]string{"Role": "assistant", "Content": b.Text}}},
+			"Usage": f.usage(b.Usage.OutputTokens),
+		}})
+		return
+	}
+	streamHeaders(w)
+	if f.chunks != "" {
+		fmt.Fprint(w, f.chunks)
+		return
+	}
+	pieces := split(b.Text)
+	for i, p := range pieces {
+		finish := ""
+		if i == len(pieces)-1 {
+			finish = "stop"
+		}
+		f.chunk(w, p, finish, b.Usage.OutputTokens*(i+1)/len(pieces))
+	}
+}
+
+// cutStream streams the first b.Cut bytes of the text (at a rune
+// boundary) in chunks none of which has a FinishReason.
+func (f *nativeFake) cutStream(w http.ResponseWriter) {
+	cut := f.b.Cut
+	for cut > 0 && cut < len(f.b.Text) && !utf8.RuneStart(f.b.Text[cut]) {
+		cut--
+	}
+	streamHeaders(w)
+	for _, p := range split(f.b.Text[:cut]) {
+		f.chunk(w, p, "", 0)
 	}
 }
 

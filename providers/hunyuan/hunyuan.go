@@ -8,6 +8,7 @@ import (
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/openai"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // Endpoints, API names and conventional variables.
@@ -175,9 +176,8 @@ func adjustNative(p providers.Params) (providers.Params, []string) {
 }
 
 // defaultClient has no overall timeout (the call's context bounds it) and
-// keeps enough idle connections for a benchmark's concurrent workers.
+// keeps enough idle connections for a benchmark's concurrent workers. Its
+// connections keep the kernel's receive stamps for the latency clock.
 var defaultClient = func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: wiretime.NewTransport(64)}
 }()

@@ -504,3 +504,18 @@ func TestNewErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestStallErrorBody: an error body that goes silent ends the call as a
+// stall too, with the status it came with (the Kit stalls 200 answers).
+func TestStallErrorBody(t *testing.T) {
+	srv := httptest.NewServer(providertest.StallAfter(502, "text/html", "<html><body>502 Bad Gat"))
+	defer srv.Close()
+	cfg := nativeConfig(srv.URL + "/")
+	cfg.StallTimeout = 200 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := mustClient(t, cfg).Complete(ctx, userRequest("hi"))
+	if pe := wantClass(t, err, providers.Timeout); pe.Code != providers.StallCode || pe.Status != 502 {
+		t.Errorf("code %q, status %d; want a stall of the 502 answer (%v)", pe.Code, pe.Status, err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/llmbench/llmbench/providers"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // maxMessages is native ChatCompletions' limit on Messages.
@@ -28,6 +29,7 @@ type nativeClient struct {
 	host    string
 	http    *http.Client
 	maxBody int64
+	stall   time.Duration // 0: no stall detection
 
 	warned sync.Map // message reshaping already logged, by text
 }
@@ -57,7 +59,7 @@ func newNative(cfg providers.Config) (*nativeClient, error) {
 	if hc == nil {
 		hc = defaultClient
 	}
-	return &nativeClient{cfg: cfg, url: u.String(), host: u.Host, http: hc, maxBody: providers.MaxBody(cfg)}, nil
+	return &nativeClient{cfg: cfg, url: u.String(), host: u.Host, http: hc, maxBody: providers.MaxBody(cfg), stall: providers.StallLimit(cfg)}, nil
 }
 
 // nativeRequest is the ChatCompletions body (the SDK's
@@ -249,7 +251,12 @@ func (c *nativeClient) call(ctx context.Context, req *providers.Request) (*provi
 	if perr != nil {
 		return nil, perr
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	// The attempt's own context lets the stall watchdog end it with a
+	// cause that says so.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	clk := wiretime.New()
+	hreq, err := http.NewRequestWithContext(clk.Trace(ctx), http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
 		return nil, &providers.Error{Class: providers.BadRequest, Message: "build request: " + err.Error(), Err: err}
 	}
@@ -257,28 +264,30 @@ func (c *nativeClient) call(ctx context.Context, req *providers.Request) (*provi
 	hreq.Header.Set("User-Agent", "llmbench")
 	hreq.Header.Set("X-TC-RequestClient", "llmbench")
 
-	start := time.Now()
+	clk.Begin()
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
 		return nil, providers.TransportError(ctx, err)
 	}
 	defer hresp.Body.Close()
+	raw := providers.WatchStall(hresp.Body, c.stall, cancel)
+	defer raw.Stop()
 	if hresp.ContentLength > c.maxBody {
 		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
 			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, c.maxBody)}
 	}
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		return nil, c.httpError(ctx, hresp)
+		return nil, c.httpError(ctx, hresp, raw)
 	}
 	// The API reports no model name: the answer is the requested one's.
 	out := &providers.Response{Model: req.Model, RateLimit: providers.RateLimitHeaders(hresp.Header)}
-	rd := providers.LimitBody(hresp.Body, c.maxBody)
+	rd := providers.LimitBody(raw, c.maxBody)
 	if isEventStream(hresp.Header.Get("Content-Type")) {
-		perr = c.readStream(ctx, rd, start, out, hresp.Header)
+		perr = c.readStream(ctx, rd, clk, out, hresp.Header)
 	} else {
 		// Not a stream: an answer, or an error in Response.Error (which is
 		// how a streaming request fails too).
-		perr = c.readJSON(ctx, rd, start, out, hresp.Header)
+		perr = c.readJSON(ctx, rd, clk, out, hresp.Header)
 	}
 	if perr != nil {
 		if perr.Status == 0 {

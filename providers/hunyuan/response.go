@@ -13,6 +13,7 @@ import (
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/sse"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // envelope is a whole API 3.0 answer: {"Response": {...}}.
@@ -171,9 +172,10 @@ func streamErr(e *streamError, partial string) *providers.Error {
 
 // httpError reads and classifies a non-2xx response: by Response.Error
 // when the body has one, else by the status (the SDK's
-// ClientError.HttpStatusCodeError).
-func (c *nativeClient) httpError(ctx context.Context, resp *http.Response) *providers.Error {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, errorBodyLimit))
+// ClientError.HttpStatusCodeError). raw is its body (or the stall watchdog
+// around it).
+func (c *nativeClient) httpError(ctx context.Context, resp *http.Response, raw io.Reader) *providers.Error {
+	body, err := io.ReadAll(io.LimitReader(raw, errorBodyLimit))
 	if err != nil && ctx.Err() != nil {
 		e := providers.ContextError(ctx, err)
 		e.Status = resp.StatusCode
@@ -209,12 +211,12 @@ func (c *nativeClient) httpError(ctx context.Context, resp *http.Response) *prov
 const errorBodyLimit = 1 << 20
 
 // readJSON reads {"Response": …}: a whole answer, or an error.
-func (c *nativeClient) readJSON(ctx context.Context, body io.Reader, start time.Time, out *providers.Response, h http.Header) *providers.Error {
+func (c *nativeClient) readJSON(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response, h http.Header) *providers.Error {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return c.readError(ctx, err, "")
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	var env envelope
 	if err := json.Unmarshal(data, &env); err != nil {
 		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + snippet(data), Err: err}
@@ -246,7 +248,7 @@ func (c *nativeClient) readJSON(ctx context.Context, body io.Reader, start time.
 // there is no end marker, so a stream is complete only if a chunk carried
 // a FinishReason. Usage comes on every chunk; the last one seen wins.
 // TTFT is taken at the first chunk with text.
-func (c *nativeClient) readStream(ctx context.Context, body io.Reader, start time.Time, out *providers.Response, h http.Header) *providers.Error {
+func (c *nativeClient) readStream(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response, h http.Header) *providers.Error {
 	rd := sse.NewReader(body, int(min(c.maxBody, 1<<30)))
 	var text strings.Builder
 	for {
@@ -282,7 +284,7 @@ func (c *nativeClient) readStream(ctx context.Context, body io.Reader, start tim
 			}
 			if cc.Delta != nil && cc.Delta.Content != "" {
 				if text.Len() == 0 {
-					out.TTFT = time.Since(start)
+					out.TTFT = clk.Since()
 				}
 				text.WriteString(cc.Delta.Content)
 			}
@@ -291,7 +293,7 @@ func (c *nativeClient) readStream(ctx context.Context, body io.Reader, start tim
 			}
 		}
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	out.Text = text.String()
 	if out.FinishReason == "" {
 		return &providers.Error{Class: providers.BadResponse, Message: "stream ended without a FinishReason", Partial: out.Text}
