@@ -38,4 +38,10 @@
 //     bad_request, 7 and 16 auth, HTTP 429 rate_limited; see classify in
 //     errors.go for the rest and for which facts are third-party or
 //     inferred from the gRPC numbering.
+//   - Timing and stalls: calls are timed in wire time (providers/wiretime),
+//     from the request's send to the kernel's receive stamp of the last
+//     bytes read, and bodies are read through the shared stall watchdog:
+//     silence for Config.StallTimeout (30 s by default) ends the attempt
+//     with class timeout and code "stall", keeping the text streamed so
+//     far. The compatible mode gets both from the openai adapter.
 package sensenova

@@ -62,9 +62,10 @@ func scalar(raw json.RawMessage) string {
 	return ""
 }
 
-// httpError reads and classifies a non-2xx response.
-func (n *nativeClient) httpError(ctx context.Context, resp *http.Response) *providers.Error {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, min(n.maxBody, 1<<20)))
+// httpError reads and classifies a non-2xx response; raw is its body (or
+// the stall watchdog around it).
+func (n *nativeClient) httpError(ctx context.Context, resp *http.Response, raw io.Reader) *providers.Error {
+	body, err := io.ReadAll(io.LimitReader(raw, min(n.maxBody, 1<<20)))
 	if err != nil && ctx.Err() != nil {
 		e := providers.ContextError(ctx, err)
 		e.Status = resp.StatusCode

@@ -225,14 +225,18 @@ func (f *nativeFake) serve(r *http.Request, credential string) {
 	case providertest.BadRequest:
 		nativeError(w, http.StatusBadRequest, 17, "context length exceeded")
 	case providertest.CutStream:
-		cut := b.Cut
-		for cut > 0 && cut < len(b.Text) && !utf8.RuneStart(b.Text[cut]) {
-			cut--
+		f.cutStream()
+	case providertest.StallBody:
+		if f.stream {
+			f.cutStream()
+		} else {
+			providertest.WriteHalf(w, func(rw http.ResponseWriter) {
+				g := *f
+				g.w = rw
+				g.answer(b.Text)
+			})
 		}
-		w.Header().Set("Content-Type", "text/event-stream")
-		for _, piece := range split(b.Text[:cut]) {
-			f.chunk(piece, "", 0)
-		}
+		providertest.Hold(w, r)
 	case providertest.Garbage:
 		if f.stream {
 			w.Header().Set("Content-Type", "text/event-stream")
@@ -247,6 +251,19 @@ func (f *nativeFake) serve(r *http.Request, credential string) {
 		<-r.Context().Done()
 	default:
 		nativeError(w, http.StatusInternalServerError, 13, "fake: unknown scenario "+string(b.Scenario))
+	}
+}
+
+// cutStream streams the first b.Cut bytes of the text (at a rune
+// boundary) without a finish_reason or [DONE].
+func (f *nativeFake) cutStream() {
+	cut := f.b.Cut
+	for cut > 0 && cut < len(f.b.Text) && !utf8.RuneStart(f.b.Text[cut]) {
+		cut--
+	}
+	f.w.Header().Set("Content-Type", "text/event-stream")
+	for _, piece := range split(f.b.Text[:cut]) {
+		f.chunk(piece, "", 0)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/llmbench/llmbench/providers"
 	"github.com/llmbench/llmbench/providers/sse"
+	"github.com/llmbench/llmbench/providers/wiretime"
 )
 
 // nativeClient speaks the classic native API (reference/providers.md §7;
@@ -23,7 +24,8 @@ type nativeClient struct {
 	url     string
 	http    *http.Client
 	maxBody int64
-	tokens  *tokenSource // nil unless an access key pair was given
+	stall   time.Duration // 0: no stall detection
+	tokens  *tokenSource  // nil unless an access key pair was given
 }
 
 func newNative(cfg providers.Config) (*nativeClient, error) {
@@ -38,7 +40,7 @@ func newNative(cfg providers.Config) (*nativeClient, error) {
 	if hc == nil {
 		hc = defaultClient
 	}
-	n := &nativeClient{cfg: cfg, url: joinURL(base, "chat-completions"), http: hc, maxBody: providers.MaxBody(cfg)}
+	n := &nativeClient{cfg: cfg, url: joinURL(base, "chat-completions"), http: hc, maxBody: providers.MaxBody(cfg), stall: providers.StallLimit(cfg)}
 	if cfg.AccessKey != "" {
 		n.tokens = &tokenSource{accessKey: cfg.AccessKey, secretKey: cfg.SecretKey}
 	}
@@ -46,11 +48,10 @@ func newNative(cfg providers.Config) (*nativeClient, error) {
 }
 
 // defaultClient has no overall timeout (the call's context bounds it) and
-// keeps enough idle connections for a benchmark's concurrent workers.
+// keeps enough idle connections for a benchmark's concurrent workers. Its
+// connections keep the kernel's receive stamps for the latency clock.
 var defaultClient = func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: wiretime.NewTransport(64)}
 }()
 
 // secrets are the values no error message may contain.
@@ -190,7 +191,12 @@ func (n *nativeClient) complete(ctx context.Context, req *providers.Request) (*p
 	if perr != nil {
 		return nil, perr
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, n.url, bytes.NewReader(body))
+	// The attempt's own context lets the stall watchdog end it with a
+	// cause that says so.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	clk := wiretime.New()
+	hreq, err := http.NewRequestWithContext(clk.Trace(ctx), http.MethodPost, n.url, bytes.NewReader(body))
 	if err != nil {
 		return nil, &providers.Error{Class: providers.BadRequest, Message: "build request: " + err.Error(), Err: err}
 	}
@@ -205,15 +211,17 @@ func (n *nativeClient) complete(ctx context.Context, req *providers.Request) (*p
 		hreq.Header.Set("Authorization", a)
 	}
 
-	start := time.Now()
+	clk.Begin()
 	hresp, err := n.http.Do(hreq)
 	if err != nil {
 		return nil, providers.TransportError(ctx, err)
 	}
 	defer hresp.Body.Close()
+	raw := providers.WatchStall(hresp.Body, n.stall, cancel)
+	defer raw.Stop()
 
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
-		return nil, n.httpError(ctx, hresp)
+		return nil, n.httpError(ctx, hresp, raw)
 	}
 	if hresp.ContentLength > n.maxBody {
 		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
@@ -222,11 +230,11 @@ func (n *nativeClient) complete(ctx context.Context, req *providers.Request) (*p
 	// The native API names no model in its answers: the requested one is
 	// what answered.
 	out := &providers.Response{Model: req.Model, RateLimit: providers.RateLimitHeaders(hresp.Header)}
-	limited := providers.LimitBody(hresp.Body, n.maxBody)
+	limited := providers.LimitBody(raw, n.maxBody)
 	if isStream(hresp.Header.Get("Content-Type"), req.Stream) {
-		perr = n.readStream(ctx, limited, start, out)
+		perr = n.readStream(ctx, limited, clk, out)
 	} else {
-		perr = n.readJSON(ctx, limited, start, out)
+		perr = n.readJSON(ctx, limited, clk, out)
 	}
 	if perr != nil {
 		if perr.Status == 0 {
@@ -251,12 +259,12 @@ func isStream(contentType string, asked bool) bool {
 }
 
 // readJSON reads a whole answer: {"data":{"choices":[{"message":"…"}],"usage":{…}}}.
-func (n *nativeClient) readJSON(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
+func (n *nativeClient) readJSON(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response) *providers.Error {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return n.readError(ctx, err, "")
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	var env nativeEnvelope
 	if err := json.Unmarshal(data, &env); err != nil {
 		return &providers.Error{Class: providers.BadResponse, Message: "decode response: " + err.Error() + ": " + snippet(data), Err: err}
@@ -282,7 +290,7 @@ func (n *nativeClient) readJSON(ctx context.Context, body io.Reader, start time.
 // readStream reads "data:{json}" chunks (no space after the colon) until
 // "data:[DONE]". A chunk's status.code other than 0 is an error; usage
 // rides on the chunks and the last one seen counts.
-func (n *nativeClient) readStream(ctx context.Context, body io.Reader, start time.Time, out *providers.Response) *providers.Error {
+func (n *nativeClient) readStream(ctx context.Context, body io.Reader, clk *wiretime.Clock, out *providers.Response) *providers.Error {
 	rd := sse.NewReader(body, int(min(n.maxBody, 1<<30)))
 	var text strings.Builder
 	done := false
@@ -320,7 +328,7 @@ func (n *nativeClient) readStream(ctx context.Context, body io.Reader, start tim
 		if ch := choice0(env.Data.Choices); ch != nil {
 			if ch.Delta != nil && *ch.Delta != "" {
 				if text.Len() == 0 {
-					out.TTFT = time.Since(start)
+					out.TTFT = clk.Since()
 				}
 				text.WriteString(*ch.Delta)
 			}
@@ -329,7 +337,7 @@ func (n *nativeClient) readStream(ctx context.Context, body io.Reader, start tim
 			}
 		}
 	}
-	out.Latency = time.Since(start)
+	out.Latency = clk.Since()
 	out.Text = text.String()
 	if !done && out.FinishReason == "" {
 		return &providers.Error{Class: providers.BadResponse, Message: "stream ended before [DONE] and without a finish_reason", Partial: out.Text}

@@ -511,3 +511,18 @@ func TestRegistered(t *testing.T) {
 		}
 	}
 }
+
+// TestStallErrorBody: an error body that goes silent ends the call as a
+// stall too, with the status it came with (the Kit stalls 200 answers).
+func TestStallErrorBody(t *testing.T) {
+	srv := httptest.NewServer(providertest.StallAfter(500, "application/json", `{"error":{"code":13,"mess`))
+	defer srv.Close()
+	p := newProvider(t, providers.Config{API: "native", BaseURL: srv.URL + "/v1/llm", StallTimeout: 200 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := p.Complete(ctx, userRequest("hi"))
+	var pe *providers.Error
+	if !errors.As(err, &pe) || pe.Class != providers.Timeout || pe.Code != providers.StallCode || pe.Status != 500 {
+		t.Errorf("error %v; want a stall (timeout, code %s) of the 500 answer", err, providers.StallCode)
+	}
+}
