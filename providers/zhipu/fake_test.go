@@ -221,14 +221,18 @@ func (f *zhipuFake) serve(r *http.Request, credential string) {
 	case providertest.BadRequest:
 		zhipuError(w, http.StatusBadRequest, "1211", "模型不存在，请检查模型代码。")
 	case providertest.CutStream:
-		cut := b.Cut
-		for cut > 0 && cut < len(b.Text) && !utf8.RuneStart(b.Text[cut]) {
-			cut--
+		f.cutStream()
+	case providertest.StallBody:
+		if f.stream {
+			f.cutStream()
+		} else {
+			providertest.WriteHalf(w, func(rw http.ResponseWriter) {
+				g := *f
+				g.w = rw
+				g.answer(b.Text, "stop")
+			})
 		}
-		w.Header().Set("Content-Type", "text/event-stream;charset=UTF-8")
-		for _, piece := range split(b.Text[:cut]) {
-			f.chunk(map[string]any{"role": "assistant", "content": piece}, "", false)
-		}
+		providertest.Hold(w, r)
 	case providertest.Garbage:
 		if f.stream {
 			w.Header().Set("Content-Type", "text/event-stream;charset=UTF-8")
@@ -243,6 +247,19 @@ func (f *zhipuFake) serve(r *http.Request, credential string) {
 		<-r.Context().Done()
 	default:
 		zhipuError(w, http.StatusInternalServerError, "500", "fake: unknown scenario "+string(b.Scenario))
+	}
+}
+
+// cutStream streams the first b.Cut bytes of the text (at a rune
+// boundary) without a finish_reason or [DONE].
+func (f *zhipuFake) cutStream() {
+	cut := f.b.Cut
+	for cut > 0 && cut < len(f.b.Text) && !utf8.RuneStart(f.b.Text[cut]) {
+		cut--
+	}
+	f.w.Header().Set("Content-Type", "text/event-stream;charset=UTF-8")
+	for _, piece := range split(f.b.Text[:cut]) {
+		f.chunk(map[string]any{"role": "assistant", "content": piece}, "", false)
 	}
 }
 
