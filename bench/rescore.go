@@ -65,7 +65,9 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 		if err != nil {
 			return nil, fmt.Errorf("load suite %s of run %s (pass --config-dir where its files are): %w", ref, runID, err)
 		}
-		s = s.WithTags(cfg.Tags) // the cases the run asked
+		if s, err = s.WithTags(cfg.Tags); err != nil { // the cases the run asked
+			return nil, fmt.Errorf("suite %s of run %s: %w", ref, runID, err)
+		}
 		h, ok := hashes[s.Name]
 		if !ok {
 			continue

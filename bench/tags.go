@@ -58,11 +58,20 @@ func narrowByTags(tags []string, loaded []*suites.Suite) ([]*suites.Suite, []str
 	var out []*suites.Suite
 	used := map[string]bool{}
 	for _, s := range loaded {
-		for t := range s.Tags() {
-			used[t] = true
+		sub, err := s.WithTags(tags)
+		if err != nil {
+			return nil, []string{err.Error()}
 		}
-		if sub := s.WithTags(tags); len(sub.Cases) > 0 {
+		if sub.Len() > 0 {
 			out = append(out, sub)
+			continue
+		}
+		inUse, err := s.Tags() // only needed to say which tags there are
+		if err != nil {
+			return nil, []string{err.Error()}
+		}
+		for t := range inUse {
+			used[t] = true
 		}
 	}
 	if len(out) > 0 || len(loaded) == 0 {

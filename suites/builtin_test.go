@@ -31,12 +31,12 @@ func TestBuiltinsLoad(t *testing.T) {
 			if s.Path != "builtin:"+name || !s.Builtin || s.Name != name || s.Description == "" {
 				t.Errorf("Path %q Builtin %v Name %q Description %q", s.Path, s.Builtin, s.Name, s.Description)
 			}
-			if len(s.Cases) < minCases[name] {
-				t.Errorf("%d cases, want at least %d", len(s.Cases), minCases[name])
+			if len(casesOf(t, s)) < minCases[name] {
+				t.Errorf("%d cases, want at least %d", len(casesOf(t, s)), minCases[name])
 			}
 			langs := map[string]int{}
-			for i := range s.Cases {
-				c := &s.Cases[i]
+			for i := range casesOf(t, s) {
+				c := &casesOf(t, s)[i]
 				lang, _ := c.Fields["lang"].(string)
 				langs[lang]++
 				msgs, err := s.Messages(c)
@@ -51,7 +51,7 @@ func TestBuiltinsLoad(t *testing.T) {
 					t.Errorf("case id %s does not name its language %q", c.ID, lang)
 				}
 			}
-			if langs["en"] != langs["zh"] || langs["en"]+langs["zh"] != len(s.Cases) {
+			if langs["en"] != langs["zh"] || langs["en"]+langs["zh"] != len(casesOf(t, s)) {
 				t.Errorf("languages %v: want half en, half zh", langs)
 			}
 			again, err := Resolve(name, "/nonexistent")
@@ -111,10 +111,10 @@ func TestReasoningAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Cases) != len(computed) {
-		t.Errorf("%d cases, %d computed answers", len(s.Cases), len(computed))
+	if len(casesOf(t, s)) != len(computed) {
+		t.Errorf("%d cases, %d computed answers", len(casesOf(t, s)), len(computed))
 	}
-	for _, c := range s.Cases {
+	for _, c := range casesOf(t, s) {
 		want, ok := computed[c.ID]
 		if !ok {
 			t.Errorf("case %s has no recomputed answer", c.ID)
@@ -143,7 +143,7 @@ func TestSummarisationShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	kw := keywordsScorer{}
-	for _, c := range s.Cases {
+	for _, c := range casesOf(t, s) {
 		article := c.Fields["article"].(string)
 		switch c.Fields["lang"] {
 		case "en":
@@ -175,7 +175,7 @@ func TestVisionImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range s.Cases {
+	for _, c := range casesOf(t, s) {
 		if len(c.Images) != 1 || c.Images[0].MIME != "image/png" {
 			t.Errorf("case %s: images %v", c.ID, c.ImagePaths)
 			continue

@@ -54,15 +54,17 @@ func TestCIDErPrepared(t *testing.T) {
 // TestCIDErThroughBuildScorers: a suite naming cider gets a prepared
 // scorer from BuildScorers, as the runner uses it.
 func TestCIDErThroughBuildScorers(t *testing.T) {
-	s := &Suite{Name: "captions", Scorers: []string{"cider"}, Cases: ciderCases()}
+	s := &Suite{Name: "captions", Scorers: []string{"cider"}}
+	s.setCases(ciderCases())
 	list, err := s.BuildScorers()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := list[0].Score("two dogs play with a ball", &s.Cases[1]).Value; math.IsNaN(got) || got <= 0 {
+	if got := list[0].Score("two dogs play with a ball", &casesOf(t, s)[1]).Value; math.IsNaN(got) || got <= 0 {
 		t.Errorf("prepared cider scored %v", got)
 	}
-	one := &Suite{Name: "one", Scorers: []string{"cider"}, Cases: ciderCases()[:1]}
+	one := &Suite{Name: "one", Scorers: []string{"cider"}}
+	one.setCases(ciderCases()[:1])
 	if _, err := one.BuildScorers(); err == nil {
 		t.Error("a one-case suite was prepared")
 	}

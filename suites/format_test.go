@@ -130,19 +130,19 @@ cases:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := mustLoad(t, map[string]string{"suite.yaml": tt.suite, "c.jsonl": tt.cases})
-			if len(s.Cases) != len(tt.want) {
-				t.Fatalf("%d cases, want %d", len(s.Cases), len(tt.want))
+			if len(casesOf(t, s)) != len(tt.want) {
+				t.Fatalf("%d cases, want %d", len(casesOf(t, s)), len(tt.want))
 			}
-			for i := range s.Cases {
-				got, err := s.Messages(&s.Cases[i])
+			for i := range casesOf(t, s) {
+				got, err := s.Messages(&casesOf(t, s)[i])
 				if err != nil {
 					t.Fatal(err)
 				}
 				if diff := cmp.Diff(tt.want[i], plain(got)); diff != "" {
-					t.Errorf("case %s messages (-want +got):\n%s", s.Cases[i].ID, diff)
+					t.Errorf("case %s messages (-want +got):\n%s", casesOf(t, s)[i].ID, diff)
 				}
 				if i < len(tt.render) {
-					r, err := s.Render(&s.Cases[i])
+					r, err := s.Render(&casesOf(t, s)[i])
 					if err != nil || r != tt.render[i] {
 						t.Errorf("Render = %q, %v; want %q", r, err, tt.render[i])
 					}
@@ -159,7 +159,7 @@ func TestImagesGoWithFirstUserTurn(t *testing.T) {
 		"c.jsonl": `{"id": "a", "reference": "x", "images": ["data:image/png;base64,` + pic + `", "https://example.org/cat.png"], ` +
 			`"messages": [{"role": "user", "content": "look"}, {"role": "assistant", "content": "ok"}, {"role": "user", "content": "what is it?"}]}`,
 	})
-	got, err := s.Messages(&s.Cases[0])
+	got, err := s.Messages(&casesOf(t, s)[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestImagesGoWithFirstUserTurn(t *testing.T) {
 	if img := got[2].Images[1]; img.URL != "https://example.org/cat.png" || img.Data != nil {
 		t.Errorf("remote image = %+v, want the URL and no bytes", img)
 	}
-	if diff := cmp.Diff([]string{"data:image/png;base64," + pic, "https://example.org/cat.png"}, s.Cases[0].ImagePaths); diff != "" {
+	if diff := cmp.Diff([]string{"data:image/png;base64," + pic, "https://example.org/cat.png"}, casesOf(t, s)[0].ImagePaths); diff != "" {
 		t.Errorf("ImagePaths (-want +got):\n%s", diff)
 	}
 }
@@ -198,7 +198,7 @@ func TestTemplateHelpers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			yaml := "name: t\nprompt: '" + tt.prompt + "'\nscorers: [keywords]\ncases: c.jsonl\n"
 			s := mustLoad(t, map[string]string{"suite.yaml": yaml, "c.jsonl": `{"id": "a", ` + tt.fields + `, "keywords": ["k"]}`})
-			got, err := s.Render(&s.Cases[0])
+			got, err := s.Render(&casesOf(t, s)[0])
 			if err != nil || got != tt.want {
 				t.Errorf("Render = %q, %v; want %q", got, err, tt.want)
 			}
@@ -214,7 +214,7 @@ func TestTags(t *testing.T) {
 {"id": "c", "q": "x", "reference": "y"}
 {"id": "d", "q": "x", "reference": "y", "tags": ["easy", "easy"]}`,
 	})
-	if diff := cmp.Diff(map[string]int{"zh": 1, "easy": 2, "hard": 1}, s.Tags()); diff != "" {
+	if diff := cmp.Diff(map[string]int{"zh": 1, "easy": 2, "hard": 1}, tags(t, s)); diff != "" {
 		t.Errorf("Tags (-want +got):\n%s", diff)
 	}
 	tests := []struct {
@@ -228,9 +228,12 @@ func TestTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.tags, ","), func(t *testing.T) {
-			sub := s.WithTags(tt.tags)
+			sub, err := s.WithTags(tt.tags)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var ids []string
-			for _, c := range sub.Cases {
+			for _, c := range casesOf(t, sub) {
 				ids = append(ids, c.ID)
 			}
 			if diff := cmp.Diff(tt.ids, ids); diff != "" {
@@ -239,7 +242,7 @@ func TestTags(t *testing.T) {
 			if (sub.Hash == s.Hash) != (len(tt.tags) == 0) {
 				t.Errorf("hash of the subset equal to the whole suite's: %v", sub.Hash == s.Hash)
 			}
-			if len(s.Cases) != 4 {
+			if len(casesOf(t, s)) != 4 {
 				t.Errorf("WithTags changed the original suite")
 			}
 		})
@@ -249,7 +252,7 @@ func TestTags(t *testing.T) {
 		"suite.yaml": "name: t\nprompt: \"{{.q}}\"\nscorers: [exact]\ncases: c.jsonl\n",
 		"c.jsonl":    `{"id": "a", "q": "x", "reference": "y"}`,
 	})
-	if untagged.Cases[0].Hash != s.Cases[0].Hash {
+	if casesOf(t, untagged)[0].Hash != casesOf(t, s)[0].Hash {
 		t.Errorf("tags changed the case hash")
 	}
 }
@@ -273,8 +276,8 @@ func TestCaseScorers(t *testing.T) {
 		return out
 	}
 	want := map[string][]string{"text": {"exact", "rougeL"}, "num": {"numeric"}, "kw": {"keywords", "rouge1"}}
-	for i := range s.Cases {
-		c := &s.Cases[i]
+	for i := range casesOf(t, s) {
+		c := &casesOf(t, s)[i]
 		if diff := cmp.Diff(want[c.ID], names(set.For(c))); diff != "" {
 			t.Errorf("case %s scorers (-want +got):\n%s", c.ID, diff)
 		}
@@ -289,11 +292,11 @@ func TestCaseScorers(t *testing.T) {
 	if got := names(set.Suite()); !slices.Equal(got, []string{"exact", "rougeL"}) {
 		t.Errorf("suite list %v", got)
 	}
-	if s.Cases[1].Hash == caseHash(&Case{ID: "num", Fields: s.Cases[1].Fields, References: s.Cases[1].References}) {
+	if casesOf(t, s)[1].Hash == caseHash(&Case{ID: "num", Fields: casesOf(t, s)[1].Fields, References: casesOf(t, s)[1].References}) {
 		t.Errorf("a case's own scorers are not in its hash")
 	}
 	noDeferred := set.Filter(func(sc Scorer) bool { return sc.Name() != "rougeL" })
-	if got := names(noDeferred.For(&s.Cases[0])); !slices.Equal(got, []string{"exact"}) {
+	if got := names(noDeferred.For(&casesOf(t, s)[0])); !slices.Equal(got, []string{"exact"}) {
 		t.Errorf("filtered list %v", got)
 	}
 }
@@ -339,24 +342,24 @@ func TestCSVAndTSVCases(t *testing.T) {
 	fromJSONL := load("c.jsonl", jsonl)
 	fromCSV := load("c.csv", csvText)
 	ignore := cmpopts.IgnoreFields(Case{}, "Line")
-	if diff := cmp.Diff(fromJSONL.Cases, fromCSV.Cases, ignore); diff != "" {
+	if diff := cmp.Diff(casesOf(t, fromJSONL), casesOf(t, fromCSV), ignore); diff != "" {
 		t.Errorf("CSV cases differ from the same cases in JSONL (-jsonl +csv):\n%s", diff)
 	}
 	if fromJSONL.Hash != fromCSV.Hash {
 		t.Errorf("the same cases in CSV and JSONL hash differently")
 	}
-	if lines := []int{fromCSV.Cases[0].Line, fromCSV.Cases[1].Line, fromCSV.Cases[2].Line}; !slices.Equal(lines, []int{2, 3, 5}) {
+	if lines := []int{casesOf(t, fromCSV)[0].Line, casesOf(t, fromCSV)[1].Line, casesOf(t, fromCSV)[2].Line}; !slices.Equal(lines, []int{2, 3, 5}) {
 		t.Errorf("CSV case lines %v, want where each record starts: 2, 3, 5", lines)
 	}
 	refs := load("c.csv", csvRefs)
-	if diff := cmp.Diff(fromJSONL.Cases[:2], refs.Cases, ignore); diff != "" {
+	if diff := cmp.Diff(casesOf(t, fromJSONL)[:2], casesOf(t, refs), ignore); diff != "" {
 		t.Errorf("references column (-jsonl +csv):\n%s", diff)
 	}
 	tsv := load("c.tsv", tsvText)
-	if len(tsv.Cases) != 2 || tsv.Cases[1].Fields["question"] != `Pick "one"` || tsv.Cases[1].Line != 4 || tsv.Cases[1].Tags != nil {
-		t.Errorf("TSV cases: %+v", tsv.Cases)
+	if len(casesOf(t, tsv)) != 2 || casesOf(t, tsv)[1].Fields["question"] != `Pick "one"` || casesOf(t, tsv)[1].Line != 4 || casesOf(t, tsv)[1].Tags != nil {
+		t.Errorf("TSV cases: %+v", casesOf(t, tsv))
 	}
-	if diff := cmp.Diff(fromJSONL.Cases[0], tsv.Cases[0], ignore); diff != "" {
+	if diff := cmp.Diff(casesOf(t, fromJSONL)[0], casesOf(t, tsv)[0], ignore); diff != "" {
 		t.Errorf("TSV case (-jsonl +tsv):\n%s", diff)
 	}
 }

@@ -111,7 +111,7 @@ func TestJudgeHash(t *testing.T) {
 		Params   providers.Params `json:"params"`
 		Document string           `json:"document,omitempty"`
 	}{plain.Name, plain.System, plain.PromptText, plain.Scorers, plain.Params, plain.DocumentField}))
-	for _, c := range plain.Cases {
+	for _, c := range casesOf(t, plain) {
 		h.Write([]byte("\n" + c.Hash))
 	}
 	if want := hex.EncodeToString(h.Sum(nil)); plain.Hash != want {

@@ -90,30 +90,33 @@ func TestLoad(t *testing.T) {
 		PromptText: "Q: {{.question}}", Scorers: []string{"exact", "rougeL"},
 		ScorerSpecs: []ScorerSpec{{Name: "exact"}, {Name: "rougeL"}},
 		Params:      providers.Params{Temperature: &temp, MaxTokens: &maxTok},
-		Cases: []Case{
-			{ID: "a", Fields: map[string]any{"question": "capital of France?"}, References: []string{"Paris"}, Line: 1},
-			{ID: "7", Fields: map[string]any{"question": "2+2?"}, References: []string{"4", "four", "4.0"}, Line: 3},
-			{ID: "1.5", Fields: map[string]any{"question": "what is shown?", "extra": map[string]any{"k": []any{json.Number("1"), true}}},
-				References: []string{"a dot"}, Line: 4,
-				Images:     []providers.Image{{MIME: "image/png", Data: pic}, {MIME: "image/gif", Data: gifBytes(t)}},
-				ImagePaths: []string{"pics/dot.png", dataURL}},
-		},
 	}
-	ignore := cmpopts.IgnoreFields(Suite{}, "Prompt", "Hash")
-	if diff := cmp.Diff(wantSuite, s, ignore, cmpopts.IgnoreFields(Case{}, "Hash")); diff != "" {
+	wantCases := []Case{
+		{ID: "a", Fields: map[string]any{"question": "capital of France?"}, References: []string{"Paris"}, Line: 1},
+		{ID: "7", Fields: map[string]any{"question": "2+2?"}, References: []string{"4", "four", "4.0"}, Line: 3},
+		{ID: "1.5", Fields: map[string]any{"question": "what is shown?", "extra": map[string]any{"k": []any{json.Number("1"), true}}},
+			References: []string{"a dot"}, Line: 4,
+			Images:     []providers.Image{{MIME: "image/png", Data: pic}, {MIME: "image/gif", Data: gifBytes(t)}},
+			ImagePaths: []string{"pics/dot.png", dataURL}},
+	}
+	ignore := cmpopts.IgnoreFields(Suite{}, "Prompt", "Hash", "Cases")
+	if diff := cmp.Diff(wantSuite, s, ignore); diff != "" {
 		t.Errorf("suite (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantCases, casesOf(t, s), cmpopts.IgnoreFields(Case{}, "Hash")); diff != "" {
+		t.Errorf("cases (-want +got):\n%s", diff)
 	}
 	if len(s.Hash) != 64 {
 		t.Errorf("suite hash %q is not hex SHA-256", s.Hash)
 	}
 
-	msgs, err := s.Messages(&s.Cases[2])
+	msgs, err := s.Messages(&casesOf(t, s)[2])
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantMsgs := []providers.Message{
 		{Role: providers.RoleSystem, Text: "Be brief."},
-		{Role: providers.RoleUser, Text: "Q: what is shown?", Images: s.Cases[2].Images},
+		{Role: providers.RoleUser, Text: "Q: what is shown?", Images: casesOf(t, s)[2].Images},
 	}
 	if diff := cmp.Diff(wantMsgs, msgs); diff != "" {
 		t.Errorf("messages (-want +got):\n%s", diff)
@@ -147,10 +150,10 @@ cases:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Cases[0].Line != 0 || b.Cases[0].Line != 1 {
-		t.Errorf("lines: inline %d, file %d; want 0 and 1", a.Cases[0].Line, b.Cases[0].Line)
+	if casesOf(t, a)[0].Line != 0 || casesOf(t, b)[0].Line != 1 {
+		t.Errorf("lines: inline %d, file %d; want 0 and 1", casesOf(t, a)[0].Line, casesOf(t, b)[0].Line)
 	}
-	if diff := cmp.Diff(a.Cases, b.Cases, cmpopts.IgnoreFields(Case{}, "Line")); diff != "" {
+	if diff := cmp.Diff(casesOf(t, a), casesOf(t, b), cmpopts.IgnoreFields(Case{}, "Line")); diff != "" {
 		t.Errorf("inline and file cases differ (-inline +file):\n%s", diff)
 	}
 	if a.Hash != b.Hash {
@@ -392,7 +395,7 @@ func TestLoadLongLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Cases[0].Fields["q"]; got != big {
+	if got := casesOf(t, s)[0].Fields["q"]; got != big {
 		t.Errorf("1 MiB field came back with %d bytes", len(got.(string)))
 	}
 }

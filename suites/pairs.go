@@ -157,7 +157,7 @@ func ScorePairs(pairs []Pair, specs []ScorerSpec) ([]PairScore, error) {
 	for _, sp := range specs {
 		s.Scorers = append(s.Scorers, sp.Name)
 	}
-	s.Cases = cases
+	s.setCases(cases)
 	list, err := s.BuildScorers()
 	if err != nil {
 		return nil, err

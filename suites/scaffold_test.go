@@ -21,12 +21,12 @@ func TestScaffold(t *testing.T) {
 			if err != nil {
 				t.Fatalf("scaffold does not load: %v", err)
 			}
-			if s.Name != "my "+kind || len(s.Cases) != 3 || s.Description == "" {
-				t.Errorf("name %q, %d cases, description %q", s.Name, len(s.Cases), s.Description)
+			if s.Name != "my "+kind || len(casesOf(t, s)) != 3 || s.Description == "" {
+				t.Errorf("name %q, %d cases, description %q", s.Name, len(casesOf(t, s)), s.Description)
 			}
 			if kind == "vision" {
-				if len(files) != 3 || len(s.Cases[0].Images) != 1 || s.Cases[0].Images[0].MIME != "image/png" {
-					t.Errorf("files %v, images %v", files, s.Cases[0].ImagePaths)
+				if len(files) != 3 || len(casesOf(t, s)[0].Images) != 1 || casesOf(t, s)[0].Images[0].MIME != "image/png" {
+					t.Errorf("files %v, images %v", files, casesOf(t, s)[0].ImagePaths)
 				}
 			} else if len(files) != 2 {
 				t.Errorf("files %v", files)
@@ -38,8 +38,8 @@ func TestScaffold(t *testing.T) {
 			if !strings.Contains(string(data), "llmbench suites validate "+dir) {
 				t.Errorf("suite.yaml does not say how to validate it")
 			}
-			for i := range s.Cases {
-				if _, err := s.Messages(&s.Cases[i]); err != nil {
+			for i := range casesOf(t, s) {
+				if _, err := s.Messages(&casesOf(t, s)[i]); err != nil {
 					t.Error(err)
 				}
 			}

@@ -67,7 +67,7 @@ func TestScorerSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := list[1].Score("x", &s.Cases[0]).Tokenizer; got != "ok" {
+	if got := list[1].Score("x", &casesOf(t, s)[0]).Tokenizer; got != "ok" {
 		t.Errorf("configured scorer got tokenizer %q", got)
 	}
 	if want[1].String() != "test-opt?tokenizer=ok&stem=true" || want[0].String() != "exact" {
@@ -106,7 +106,7 @@ func TestDocumentField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Document(&s.Cases[0]); got != "First. Second." {
+	if got := s.Document(&casesOf(t, s)[0]); got != "First. Second." {
 		t.Errorf("Document = %q", got)
 	}
 	_, err = Load(writeSpecSuite(t, base+"  - {id: a, q: hi, article: 'x', reference: x}\n  - {id: b, q: hi, reference: x}\n"))

@@ -188,7 +188,11 @@ func loadForValidate(ref string) (*suites.Suite, error) {
 // knowing before a run.
 func suiteNotes(s *suites.Suite) []string {
 	var notes []string
-	if tags := s.Tags(); len(tags) > 0 {
+	tags, err := s.Tags()
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if len(tags) > 0 {
 		names := slices.Sorted(maps.Keys(tags))
 		parts := make([]string, len(names))
 		for i, t := range names {
