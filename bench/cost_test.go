@@ -210,7 +210,7 @@ func TestExecuteCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	planned := 2 * len(f.suite.Cases)
+	planned := 2 * f.suite.Len()
 	if got := f.calls.n.Load(); got != int64(planned) {
 		t.Fatalf("first run made %d provider calls, want %d", got, planned)
 	}
@@ -259,8 +259,8 @@ func TestExecuteCache(t *testing.T) {
 	if _, err := f.execute(t, changed, Options{Cache: true}); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.calls.n.Load(); got != int64(len(f.suite.Cases)) {
-		t.Errorf("after changing one target's top_p, %d calls made, want %d (that target's)", got, len(f.suite.Cases))
+	if got := f.calls.n.Load(); got != int64(f.suite.Len()) {
+		t.Errorf("after changing one target's top_p, %d calls made, want %d (that target's)", got, f.suite.Len())
 	}
 }
 
@@ -287,7 +287,7 @@ func spent(rs map[results.Key]results.Result) float64 {
 func TestExecuteMaxCost(t *testing.T) {
 	f := newCostFixture(t)
 	cfg := f.config(t, costPrices)
-	planned := 2 * len(f.suite.Cases)
+	planned := 2 * f.suite.Len()
 
 	// What the whole run costs, to set budgets below it.
 	full, err := f.execute(t, cfg, Options{})

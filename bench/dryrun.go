@@ -70,8 +70,10 @@ func (p *Prepared) DryRun() ([]TargetPlan, error) {
 			} else {
 				tp.Bounded = false
 			}
-			for ci := range s.Cases {
-				c := &s.Cases[ci]
+			for c, err := range s.All() {
+				if err != nil {
+					return nil, err
+				}
 				msgs, err := s.Messages(c)
 				if err != nil {
 					return nil, fmt.Errorf("suite %s case %s: %w", s.Name, c.ID, err)
@@ -195,8 +197,10 @@ func (p *Prepared) judgeDryRun() (TargetPlan, error) {
 		if len(who) == 0 {
 			continue
 		}
-		for ci := range s.Cases {
-			c := &s.Cases[ci]
+		for c, err := range s.All() {
+			if err != nil {
+				return tp, err
+			}
 			prompt, err := judgePrompt(s, c, 0, "", "")
 			if err != nil {
 				return tp, err

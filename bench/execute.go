@@ -316,7 +316,8 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 			}
 		}
 	}
-	plan := &Plan{RunID: run.ID, Suites: p.Suites, Targets: p.Targets, Repeats: cfg.Repeats, Skip: skip}
+	plan := &Plan{RunID: run.ID, Suites: p.Suites, Targets: p.Targets, Repeats: cfg.Repeats}
+	plan.SkipDone(skip) // a compact copy: the map is garbage once read
 	if opts.Started != nil {
 		opts.Started(run, plan.Calls())
 	}
@@ -423,14 +424,35 @@ func Execute(ctx context.Context, p *Prepared, store Store, opts Options) (*Repo
 // is never rendered into memory whole.
 const casesPerPut = 1000
 
-// putCases records the suites' cases, casesPerPut at a time.
+// putCases records the suites' cases, reading them in order and writing
+// casesPerPut at a time.
 func putCases(ctx context.Context, store Store, runID string, ss []*suites.Suite) error {
 	for _, s := range ss {
-		for lo := 0; lo < len(s.Cases); lo += casesPerPut {
-			hi := min(lo+casesPerPut, len(s.Cases))
-			if err := store.PutCases(ctx, runID, caseRecords(s, lo, hi)); err != nil {
+		batch := make([]results.Case, 0, min(casesPerPut, s.Len()))
+		put := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			if err := store.PutCases(ctx, runID, batch); err != nil {
 				return fmt.Errorf("record cases of suite %s: %w", s.Name, err)
 			}
+			clear(batch) // drop the images and prompts before the next batch
+			batch = batch[:0]
+			return nil
+		}
+		for c, err := range s.All() {
+			if err != nil {
+				return fmt.Errorf("record cases of suite %s: %w", s.Name, err)
+			}
+			batch = append(batch, caseRecord(s, c))
+			if len(batch) == casesPerPut {
+				if err := put(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := put(); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -442,7 +464,7 @@ func putCases(ctx context.Context, store Store, runID string, ss []*suites.Suite
 func completeRecords(ctx context.Context, store Store, js JudgeStore, runID string, p *Prepared) error {
 	want := 0
 	for _, s := range p.Suites {
-		want += len(s.Cases)
+		want += s.Len()
 	}
 	cc, ok := store.(caseCounter)
 	if !ok {
@@ -560,26 +582,22 @@ func suiteRecords(ss []*suites.Suite) []results.SuiteInfo {
 	return out
 }
 
-// caseRecords are the records of s.Cases[lo:hi].
-func caseRecords(s *suites.Suite, lo, hi int) []results.Case {
-	out := make([]results.Case, 0, hi-lo)
-	for i := lo; i < hi; i++ {
-		c := &s.Cases[i]
-		prompt, err := s.Render(c)
-		if err != nil {
-			prompt = "(template error: " + err.Error() + ")"
-		}
-		rc := results.Case{Suite: s.Name, ID: c.ID, Prompt: prompt, References: c.References, Hash: c.Hash}
-		for k, img := range c.Images {
-			path := ""
-			if k < len(c.ImagePaths) {
-				path = c.ImagePaths[k]
-			}
-			rc.Images = append(rc.Images, results.Image{Path: path, MIME: img.MIME, Data: img.Data})
-		}
-		out = append(out, rc)
+// caseRecord is c's record: its prompt as the report shows it, its
+// references and images.
+func caseRecord(s *suites.Suite, c *suites.Case) results.Case {
+	prompt, err := s.Render(c)
+	if err != nil {
+		prompt = "(template error: " + err.Error() + ")"
 	}
-	return out
+	rc := results.Case{Suite: s.Name, ID: c.ID, Prompt: prompt, References: c.References, Hash: c.Hash}
+	for k, img := range c.Images {
+		path := ""
+		if k < len(c.ImagePaths) {
+			path = c.ImagePaths[k]
+		}
+		rc.Images = append(rc.Images, results.Image{Path: path, MIME: img.MIME, Data: img.Data})
+	}
+	return rc
 }
 
 // article is "an" before a vowel sound, else "a": "an auth error".

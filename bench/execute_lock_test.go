@@ -61,7 +61,7 @@ func TestExecuteRunLock(t *testing.T) {
 	if !strings.Contains(told, "the other run") {
 		t.Errorf("LockWaiting told %q, want the holder", told)
 	}
-	if rep.Run.Status != results.StatusCompleted || rep.Outcome.Stored != len(s.Cases) {
+	if rep.Run.Status != results.StatusCompleted || rep.Outcome.Stored != s.Len() {
 		t.Errorf("run after waiting: %+v %+v", rep.Run, rep.Outcome)
 	}
 	// The lock is released when Execute returns.
@@ -100,8 +100,8 @@ func TestExecuteResumeCutOffRecording(t *testing.T) {
 	if err := store.CreateRun(ctx, run, prep.targetRecords(), suiteRecords(prep.Suites)); err != nil {
 		t.Fatal(err)
 	}
-	half := len(s.Cases) / 2
-	if err := store.PutCases(ctx, run.ID, caseRecords(prep.Suites[0], 0, half)); err != nil {
+	half := s.Len() / 2
+	if err := store.PutCases(ctx, run.ID, caseRecordsOf(t, prep.Suites[0])[:half]); err != nil {
 		t.Fatal(err)
 	}
 
@@ -109,12 +109,12 @@ func TestExecuteResumeCutOffRecording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := len(s.Cases) * len(models)
+	want := s.Len() * len(models)
 	if rep.Run.ID != run.ID || rep.Run.Status != results.StatusCompleted || rep.Outcome.Stored != want {
 		t.Fatalf("resumed run %+v outcome %+v, want %d results", rep.Run, rep.Outcome, want)
 	}
 	n, err := store.CountCases(ctx, run.ID)
-	if err != nil || n != len(s.Cases) {
-		t.Errorf("%d cases recorded (err %v), want %d", n, err, len(s.Cases))
+	if err != nil || n != s.Len() {
+		t.Errorf("%d cases recorded (err %v), want %d", n, err, s.Len())
 	}
 }

@@ -21,12 +21,12 @@ func startSim(t *testing.T, models []sim.Model, ss ...*suites.Suite) string {
 	t.Helper()
 	answers := map[string]string{}
 	for _, s := range ss {
-		for i := range s.Cases {
-			p, err := s.Render(&s.Cases[i])
+		for _, c := range casesOf(t, s) {
+			p, err := s.Render(&c)
 			if err != nil {
 				t.Fatal(err)
 			}
-			answers[sim.PromptKey(p)] = s.Cases[i].References[0]
+			answers[sim.PromptKey(p)] = c.References[0]
 		}
 	}
 	srv := sim.NewServer(sim.Options{Models: models, Seed: 7, Answers: answers})
@@ -89,7 +89,7 @@ func TestExecuteAgainstSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := len(s.Cases) * len(models)
+	want := s.Len() * len(models)
 	if rep.Run.Status != results.StatusCompleted || rep.Outcome.Stored != want {
 		t.Fatalf("run %+v outcome %+v, want %d results", rep.Run, rep.Outcome, want)
 	}
@@ -123,8 +123,8 @@ func TestExecuteAgainstSimulator(t *testing.T) {
 		t.Errorf("no refusal recorded from the misbehaving target: %v", classes)
 	}
 	// The baseline is right far more often than chance.
-	if right[models[0].Name] < len(s.Cases)/2 {
-		t.Errorf("baseline right on %d of %d", right[models[0].Name], len(s.Cases))
+	if right[models[0].Name] < s.Len()/2 {
+		t.Errorf("baseline right on %d of %d", right[models[0].Name], s.Len())
 	}
 }
 
@@ -171,7 +171,7 @@ func TestExecuteResumeLast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	total := len(s.Cases) * len(models)
+	total := s.Len() * len(models)
 	if rep.Run.Status != results.StatusInterrupted || rep.Outcome.Stored >= total || rep.Outcome.Stored < 30 {
 		t.Fatalf("interrupted run: %+v %+v", rep.Run, rep.Outcome)
 	}

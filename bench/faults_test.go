@@ -46,12 +46,12 @@ func stormSuite(t *testing.T, dir string, n int) *suites.Suite {
 func serveSim(t *testing.T, models []sim.Model, s *suites.Suite) (*sim.Server, string) {
 	t.Helper()
 	answers := map[string]string{}
-	for i := range s.Cases {
-		p, err := s.Render(&s.Cases[i])
+	for _, c := range casesOf(t, s) {
+		p, err := s.Render(&c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		answers[sim.PromptKey(p)] = s.Cases[i].References[0]
+		answers[sim.PromptKey(p)] = c.References[0]
 	}
 	srv := sim.NewServer(sim.Options{Models: models, Seed: 11, Answers: answers})
 	url, err := srv.Start("127.0.0.1:0")

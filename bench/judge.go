@@ -189,7 +189,6 @@ func (r *Runner) Judge(ctx context.Context, store JudgeStore, plan *JudgePlan) (
 	keep := context.WithoutCancel(ctx)
 
 	judged := map[string]*suites.Suite{}
-	cases := map[string]map[string]*suites.Case{}
 	for _, s := range plan.Suites {
 		if !s.UsesJudge() {
 			continue
@@ -198,11 +197,6 @@ func (r *Runner) Judge(ctx context.Context, store JudgeStore, plan *JudgePlan) (
 			return out, fmt.Errorf("suite %s lists the judge scorer but has no judge: key", s.Name)
 		}
 		judged[s.Name] = s
-		m := make(map[string]*suites.Case, len(s.Cases))
-		for i := range s.Cases {
-			m[s.Cases[i].ID] = &s.Cases[i]
-		}
-		cases[s.Name] = m
 	}
 	if len(judged) == 0 {
 		return out, nil
@@ -234,12 +228,14 @@ func (r *Runner) Judge(ctx context.Context, store JudgeStore, plan *JudgePlan) (
 		return out, err
 	}
 
+	cases := &judgedCases{suites: judged}
+	defer cases.close()
 	var jobs []judgeJob
 	for _, a := range answers {
 		s := judged[a.key.Suite]
-		c := cases[s.Name][a.key.CaseID]
-		if c == nil {
-			return out, fmt.Errorf("result %s has no case in suite %s", a.key, s.Name)
+		c, err := cases.get(a.key)
+		if err != nil {
+			return out, err
 		}
 		isBase := a.key.Target == plan.Baseline
 		var base *judgeAnswer
@@ -267,6 +263,62 @@ func (r *Runner) Judge(ctx context.Context, store JudgeStore, plan *JudgePlan) (
 		return out, err
 	}
 	return out, nil
+}
+
+// judgedCases reads the cases of the judged suites as the answers name
+// them: by id, each read once while its answers (which come case by case)
+// are planned.
+type judgedCases struct {
+	suites map[string]*suites.Suite
+	open   map[string]*judgedSuite
+}
+
+// judgedSuite is one judged suite's case ids by position, its reader and
+// the case read last.
+type judgedSuite struct {
+	index map[string]int
+	rd    *suites.CaseReader
+	last  *suites.Case
+}
+
+// get returns the case of the answer k.
+func (jc *judgedCases) get(k results.Key) (*suites.Case, error) {
+	js := jc.open[k.Suite]
+	if js == nil {
+		s := jc.suites[k.Suite]
+		rd, err := s.Open()
+		if err != nil {
+			return nil, fmt.Errorf("suite %s: %w", s.Name, err)
+		}
+		js = &judgedSuite{index: make(map[string]int, s.Len()), rd: rd}
+		for i := range s.Len() {
+			js.index[s.ID(i)] = i
+		}
+		if jc.open == nil {
+			jc.open = map[string]*judgedSuite{}
+		}
+		jc.open[k.Suite] = js
+	}
+	if js.last != nil && js.last.ID == k.CaseID {
+		return js.last, nil
+	}
+	i, ok := js.index[k.CaseID]
+	if !ok {
+		return nil, fmt.Errorf("result %s has no case in suite %s", k, k.Suite)
+	}
+	c, err := js.rd.Case(i)
+	if err != nil {
+		return nil, err
+	}
+	js.last = c
+	return c, nil
+}
+
+// close closes the readers.
+func (jc *judgedCases) close() {
+	for _, js := range jc.open {
+		js.rd.Close()
+	}
 }
 
 // judgeCalls makes the jobs with the judge's worker pool and limiter and

@@ -54,9 +54,14 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 	for _, s := range stored {
 		hashes[s.Name] = s.Hash
 	}
+	// Per suite its scorers, its case ids by position and a reader: the
+	// results come case by case, so each case is read once, when its first
+	// result does.
 	type suiteScorers struct {
 		scorers *suites.ScorerSet
-		cases   map[string]*suites.Case
+		index   map[string]int
+		rd      *suites.CaseReader
+		last    *suites.Case
 	}
 	bySuite := map[string]*suiteScorers{}
 	rep := &RescoreReport{}
@@ -80,9 +85,14 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 			return nil, err
 		}
 		// The judge's scores stay as they are: rescoring calls no model.
-		ss := &suiteScorers{scorers: set.Filter(isInline), cases: map[string]*suites.Case{}}
-		for i := range s.Cases {
-			ss.cases[s.Cases[i].ID] = &s.Cases[i]
+		rd, err := s.Open()
+		if err != nil {
+			return nil, fmt.Errorf("suite %s: %w", s.Name, err)
+		}
+		defer rd.Close()
+		ss := &suiteScorers{scorers: set.Filter(isInline), index: make(map[string]int, s.Len()), rd: rd}
+		for i := range s.Len() {
+			ss.index[s.ID(i)] = i
 		}
 		bySuite[s.Name] = ss
 		rep.Suites = append(rep.Suites, s.Name)
@@ -108,9 +118,16 @@ func Rescore(ctx context.Context, store RescoreStore, runID, configDir string) (
 		if !r.OK() || ss == nil {
 			continue
 		}
-		c := ss.cases[r.CaseID]
-		if c == nil {
-			return nil, fmt.Errorf("result %s has no case in suite %s", r.Key(), r.Suite)
+		c := ss.last
+		if c == nil || c.ID != r.CaseID {
+			i, ok := ss.index[r.CaseID]
+			if !ok {
+				return nil, fmt.Errorf("result %s has no case in suite %s", r.Key(), r.Suite)
+			}
+			if c, err = ss.rd.Case(i); err != nil {
+				return nil, err
+			}
+			ss.last = c
 		}
 		list := ss.scorers.For(c)
 		if len(list) == 0 {

@@ -49,26 +49,97 @@ func (t *Target) runs(suite string) bool { return t.Only == nil || t.Only[suite]
 
 // Plan is the set of calls of one run: every case of every suite, for every
 // target and repeat. Targets proceed independently through the same case
-// order, so their calls interleave case by case.
+// order, so their calls interleave case by case. Each target reads the
+// cases as it reaches them (Suite.Open), so no worker holds a suite.
 type Plan struct {
 	RunID   string
 	Suites  []*suites.Suite
 	Targets []Target
 	// Repeats is the number of samples per case and target (≥ 1).
 	Repeats int
-	// Skip holds the calls that already have a stored result (resume).
-	Skip map[results.Key]bool
+
+	// skip holds the calls that already have a stored result (SkipDone).
+	skip map[planKey]struct{}
 }
 
-// Calls returns the number of calls the plan will make (skipped ones excluded).
+// planKey is one call of a plan by position: suite and target by their
+// index in Suites and Targets, the case by its index in its suite. A
+// resumed run of 100,000 cases keeps one 16-byte key per stored call,
+// not the stored keys' strings.
+type planKey struct {
+	suite, target uint16
+	repeat        uint32
+	index         int64
+}
+
+// SkipDone marks the calls that already have a stored result (done is
+// the store's answer for a resumed run) as made, so Run and Calls skip
+// them; keys of suites, cases or targets the plan does not have are
+// ignored. Call it once Suites and Targets are final. It reads each
+// suite's case ids, not its cases. The plan keeps a compact set: done can
+// be dropped once it returns.
+func (p *Plan) SkipDone(done map[results.Key]bool) {
+	p.skip = nil
+	if len(done) == 0 {
+		return
+	}
+	targets := make(map[string]uint16, len(p.Targets))
+	for ti := range p.Targets {
+		targets[p.Targets[ti].Name] = uint16(ti)
+	}
+	// Group the keys by suite so each suite's id index lives only while
+	// its keys are matched.
+	bySuite := map[string][]results.Key{}
+	for k := range done {
+		if _, ok := targets[k.Target]; ok && k.Repeat >= 0 && k.Repeat < p.repeats() {
+			bySuite[k.Suite] = append(bySuite[k.Suite], k)
+		}
+	}
+	p.skip = map[planKey]struct{}{}
+	for si, s := range p.Suites {
+		keys := bySuite[s.Name]
+		if len(keys) == 0 {
+			continue
+		}
+		index := make(map[string]int, s.Len())
+		for i := range s.Len() {
+			index[s.ID(i)] = i
+		}
+		for _, k := range keys {
+			if ci, ok := index[k.CaseID]; ok {
+				p.skip[planKey{suite: uint16(si), target: targets[k.Target], repeat: uint32(k.Repeat), index: int64(ci)}] = struct{}{}
+			}
+		}
+	}
+}
+
+// skipped reports whether call (suite si, case ci, target ti, repeat rep)
+// has a stored result.
+func (p *Plan) skipped(si, ci, ti, rep int) bool {
+	if len(p.skip) == 0 {
+		return false
+	}
+	_, ok := p.skip[planKey{suite: uint16(si), target: uint16(ti), repeat: uint32(rep), index: int64(ci)}]
+	return ok
+}
+
+// Calls returns the number of calls the plan will make (skipped ones
+// excluded). It reads no case.
 func (p *Plan) Calls() int {
 	n := 0
-	for _, s := range p.Suites {
-		for _, c := range s.Cases {
-			for rep := 0; rep < p.repeats(); rep++ {
-				for _, t := range p.Targets {
-					if t.runs(s.Name) && !p.Skip[results.Key{Suite: s.Name, CaseID: c.ID, Target: t.Name, Repeat: rep}] {
-						n++
+	for si, s := range p.Suites {
+		for ti := range p.Targets {
+			if !p.Targets[ti].runs(s.Name) {
+				continue
+			}
+			n += s.Len() * p.repeats()
+			if len(p.skip) == 0 {
+				continue
+			}
+			for ci := range s.Len() {
+				for rep := range p.repeats() {
+					if p.skipped(si, ci, ti, rep) {
+						n--
 					}
 				}
 			}
@@ -258,32 +329,17 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 		jobs := make(chan job)
 		stopped := &stoppedBy[ti]
 		lim := r.limiter(t)
-		// Producer: walks the plan in case order for this target.
+		// Producer: walks the plan in case order for this target, reading
+		// each case once and only when a call of it is still to make.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer close(jobs)
-			for _, s := range plan.Suites {
+			for si, s := range plan.Suites {
 				if !t.runs(s.Name) {
 					continue
 				}
-				for ci := range s.Cases {
-					c := &s.Cases[ci]
-					for rep := 0; rep < plan.repeats(); rep++ {
-						if plan.Skip[results.Key{Suite: s.Name, CaseID: c.ID, Target: t.Name, Repeat: rep}] {
-							continue
-						}
-						if failCtx.Err() != nil || stopped.Load() != nil || r.Budget != nil && r.Budget.Stopped() {
-							notMade.Add(1)
-							continue
-						}
-						select {
-						case jobs <- job{suite: s, scorer: scorers[s.Name].For(c), c: c, repeat: rep}:
-						case <-failCtx.Done():
-							notMade.Add(1)
-						}
-					}
-				}
+				r.produce(failCtx, plan, si, ti, scorers[s.Name], jobs, stopped, &notMade, setErr)
 			}
 		}()
 		conc := max(t.Concurrency, 1)
@@ -340,6 +396,47 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 		}
 	}
 	return out, err
+}
+
+// produce sends target ti's calls of suite si to jobs, in case order,
+// reading each case only when one of its calls is to be made. A call not
+// sent (the run failing or interrupted, the target or the budget stopped)
+// counts as not made. A case that cannot be read is an infrastructure
+// failure, given to fail (which cancels ctx), so the calls left count as
+// not made.
+func (r *Runner) produce(ctx context.Context, plan *Plan, si, ti int, set *suites.ScorerSet, jobs chan<- job, stopped *atomic.Pointer[providers.Error], notMade *atomic.Int64, fail func(error)) {
+	s := plan.Suites[si]
+	rd, err := s.Open()
+	if err != nil {
+		fail(fmt.Errorf("suite %s: %w", s.Name, err))
+		rd = nil
+	} else {
+		defer rd.Close()
+	}
+	for ci := range s.Len() {
+		var c *suites.Case
+		for rep := range plan.repeats() {
+			if plan.skipped(si, ci, ti, rep) {
+				continue
+			}
+			if rd == nil || ctx.Err() != nil || stopped.Load() != nil || r.Budget != nil && r.Budget.Stopped() {
+				notMade.Add(1)
+				continue
+			}
+			if c == nil {
+				if c, err = rd.Case(ci); err != nil {
+					fail(err)
+					notMade.Add(1)
+					continue
+				}
+			}
+			select {
+			case jobs <- job{suite: s, scorer: set.For(c), c: c, repeat: rep}:
+			case <-ctx.Done():
+				notMade.Add(1)
+			}
+		}
+	}
 }
 
 // limiter is a target's limiter: NewLimiter's for a target with an rpm

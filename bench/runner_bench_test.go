@@ -30,7 +30,7 @@ func BenchmarkRunToStore(b *testing.B) {
 		if err := store.CreateRun(ctx, results.Run{ID: runID, ConfigName: "bench", Started: time.Now()}, []results.Target{{Name: "t"}}, []results.SuiteInfo{{Name: s.Name, Scorers: s.Scorers}}); err != nil {
 			b.Fatal(err)
 		}
-		if err := store.PutCases(ctx, runID, caseRecords(s, 0, len(s.Cases))); err != nil {
+		if err := store.PutCases(ctx, runID, caseRecordsOf(b, s)); err != nil {
 			b.Fatal(err)
 		}
 		w := store.NewWriter(results.WriterOptions{})

@@ -115,6 +115,29 @@ func testSuiteTB(t testing.TB, n int) *suites.Suite {
 	return s
 }
 
+// casesOf reads every case of s, failing the test on an error.
+func casesOf(t testing.TB, s *suites.Suite) []suites.Case {
+	t.Helper()
+	var out []suites.Case
+	for c, err := range s.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, *c)
+	}
+	return out
+}
+
+// caseRecordsOf is every case of s as the store records it.
+func caseRecordsOf(t testing.TB, s *suites.Suite) []results.Case {
+	t.Helper()
+	var out []results.Case
+	for _, c := range casesOf(t, s) {
+		out = append(out, caseRecord(s, &c))
+	}
+	return out
+}
+
 // rightAnswer answers "what is i+i?" correctly.
 func rightAnswer(prompt string) string {
 	var a, b int
@@ -242,7 +265,9 @@ func TestRunInterruptAndResume(t *testing.T) {
 		for k := range sink.byKey() {
 			skip[k] = true
 		}
-		out2, err := (&Runner{Sink: sink}).Run(context.Background(), &Plan{RunID: "r", Suites: []*suites.Suite{s}, Targets: targets, Skip: skip})
+		plan := &Plan{RunID: "r", Suites: []*suites.Suite{s}, Targets: targets}
+		plan.SkipDone(skip)
+		out2, err := (&Runner{Sink: sink}).Run(context.Background(), plan)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -81,7 +81,7 @@ func TestConfigWithTags(t *testing.T) {
 	}
 	var got []string
 	for _, s := range p.Suites {
-		for _, c := range s.Cases {
+		for _, c := range casesOf(t, s) {
 			got = append(got, s.Name+"/"+c.ID)
 		}
 	}
