@@ -51,8 +51,10 @@ func simAnswers() (map[string]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i := range s.Cases {
-			c := &s.Cases[i]
+		for c, err := range s.All() {
+			if err != nil {
+				return nil, err
+			}
 			prompt, err := s.Render(c)
 			if err != nil {
 				return nil, err

@@ -55,7 +55,7 @@ func TestRunDryRun(t *testing.T) {
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("a dry run created the database (stat: %v)", err)
 	}
-	calls := 2 * len(s.Cases)
+	calls := 2 * s.Len()
 	row := func(target string) []string {
 		for _, l := range strings.Split(out, "\n") {
 			if f := regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(l), -1); len(f) > 0 && f[0] == target {
@@ -100,7 +100,7 @@ func TestRunCacheAndMaxCost(t *testing.T) {
 	}
 	url, models := quietSim(t, s)
 	db := filepath.Join(t.TempDir(), "llmbench.db")
-	planned := 2 * 2 * len(s.Cases)
+	planned := 2 * 2 * s.Len()
 
 	cfg := writeCostConfig(t, url, models, "")
 	out, errOut, code := runCLI(t, "run", "--config", cfg, "--db", db, "--cache")

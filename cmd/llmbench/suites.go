@@ -37,7 +37,7 @@ func suitesCommand() *cli.Command {
 						if err != nil {
 							return err
 						}
-						fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", s.Name, len(s.Cases), strings.Join(s.Scorers, ","), s.Description)
+						fmt.Fprintf(w, "%s\t%d\t%s\t%s\n", s.Name, s.Len(), strings.Join(s.Scorers, ","), s.Description)
 					}
 					w.Flush()
 					fmt.Fprintf(c.App.Writer, "\nscorers: %s\n", strings.Join(suites.ScorerNames(), ", "))
@@ -162,7 +162,7 @@ func validateSuite(ref string, stdout, stderr io.Writer) bool {
 		}
 		return false
 	}
-	fmt.Fprintf(stdout, "%s: ok: suite %q, %d cases, scorers %s, hash %.12s\n", ref, s.Name, len(s.Cases), strings.Join(s.Scorers, ","), s.Hash)
+	fmt.Fprintf(stdout, "%s: ok: suite %q, %d cases, scorers %s, hash %.12s\n", ref, s.Name, s.Len(), strings.Join(s.Scorers, ","), s.Hash)
 	for _, note := range suiteNotes(s) {
 		fmt.Fprintf(stdout, "  note: %s\n", note)
 	}
@@ -201,8 +201,10 @@ func suiteNotes(s *suites.Suite) []string {
 		notes = append(notes, "tags: "+strings.Join(parts, ", ")+"; llmbench run --tag T asks only the cases tagged T")
 	}
 	remote, otherPrimary := 0, 0
-	for i := range s.Cases {
-		c := &s.Cases[i]
+	for c, err := range s.All() {
+		if err != nil {
+			return append(notes, err.Error())
+		}
 		for _, img := range c.Images {
 			if img.URL != "" {
 				remote++

@@ -149,14 +149,14 @@ func TestImportedSuitesRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			paths = append(paths, f)
-			total += len(s.Cases)
+			total += s.Len()
 			// The simulator answers right as often as its model says.
-			for i := range s.Cases {
-				text, err := s.Render(&s.Cases[i])
+			for _, c := range casesOf(t, s) {
+				text, err := s.Render(&c)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if refs := s.Cases[i].References; len(refs) > 0 {
+				if refs := c.References; len(refs) > 0 {
 					answers[sim.PromptKey(text)] = refs[0]
 				}
 			}

@@ -22,9 +22,8 @@ func quietSim(t *testing.T, ss ...*suites.Suite) (url string, models []string) {
 	t.Helper()
 	answers := map[string]string{}
 	for _, s := range ss {
-		for i := range s.Cases {
-			c := &s.Cases[i]
-			msgs, err := s.Messages(c)
+		for _, c := range casesOf(t, s) {
+			msgs, err := s.Messages(&c)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,4 +201,17 @@ func TestSuitesSchema(t *testing.T) {
 	if code != ExitOK || out != string(schema.JSON) {
 		t.Errorf("exit %d; printed schema differs from the embedded one", code)
 	}
+}
+
+// casesOf reads every case of s, failing the test on an error.
+func casesOf(t testing.TB, s *suites.Suite) []suites.Case {
+	t.Helper()
+	var out []suites.Case
+	for c, err := range s.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, *c)
+	}
+	return out
 }

@@ -89,8 +89,8 @@ func TestFixtures(t *testing.T) {
 			res, ss := importAndLoad(t, fx.src, fx.opts)
 			if fx.rows != nil {
 				want := fx.rows(t, fx.src)
-				if len(ss) != 1 || len(ss[0].Cases) != want || res.Rows != want {
-					t.Errorf("%d suites, %d cases, %d rows read; want 1 suite with one case per source row (%d)", len(ss), len(ss[0].Cases), res.Rows, want)
+				if len(ss) != 1 || ss[0].Len() != want || res.Rows != want {
+					t.Errorf("%d suites, %d cases, %d rows read; want 1 suite with one case per source row (%d)", len(ss), ss[0].Len(), res.Rows, want)
 				}
 			}
 			golden := filepath.Join("testdata", "golden", fx.name+".txt")
@@ -147,7 +147,7 @@ func snapshot(t *testing.T, res *importers.Result, ss []*suites.Suite) string {
 		}
 	}
 	for _, s := range ss {
-		fmt.Fprintf(&b, "== rendered: suite %s, case %s\n%s\n", s.Name, s.Cases[0].ID, render(t, s, 0))
+		fmt.Fprintf(&b, "== rendered: suite %s, case %s\n%s\n", s.Name, casesOf(t, s)[0].ID, render(t, s, 0))
 	}
 	return b.String()
 }
@@ -196,7 +196,7 @@ func TestPromptfooTargets(t *testing.T) {
 	}
 	cases := map[string]bool{}
 	for _, s := range ss {
-		for _, c := range s.Cases {
+		for _, c := range casesOf(t, s) {
 			cases[c.ID] = true
 			own := len(c.Scorers) > 0
 			if _, equals := c.Fields["keywords"]; own == equals {

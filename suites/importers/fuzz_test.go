@@ -48,8 +48,8 @@ func fuzzImport(t *testing.T, name string, data []byte, opts importers.Options) 
 		if err != nil {
 			t.Fatalf("format %s: Import accepted the source but its suite does not load: %v", opts.Format, err)
 		}
-		if opts.Format != "promptfoo" && len(s.Cases) > res.Rows {
-			t.Fatalf("format %s: %d cases from %d rows", opts.Format, len(s.Cases), res.Rows)
+		if opts.Format != "promptfoo" && s.Len() > res.Rows {
+			t.Fatalf("format %s: %d cases from %d rows", opts.Format, s.Len(), res.Rows)
 		}
 	}
 }

@@ -41,8 +41,8 @@ func importAndLoad(t *testing.T, src string, opts importers.Options) (*importers
 		if err != nil {
 			t.Fatalf("the imported suite %s does not load: %v", si.Path, err)
 		}
-		if len(s.Cases) != si.Cases || s.Name != si.Name {
-			t.Errorf("Result says %q with %d cases, the file has %q with %d", si.Name, si.Cases, s.Name, len(s.Cases))
+		if s.Len() != si.Cases || s.Name != si.Name {
+			t.Errorf("Result says %q with %d cases, the file has %q with %d", si.Name, si.Cases, s.Name, s.Len())
 		}
 		loaded = append(loaded, s)
 	}
@@ -93,7 +93,7 @@ func csvRecords(t *testing.T, path string) [][]string {
 
 func render(t *testing.T, s *suites.Suite, i int) string {
 	t.Helper()
-	text, err := s.Render(&s.Cases[i])
+	text, err := s.Render(&casesOf(t, s)[i])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,8 +105,9 @@ func TestSharedGSM8K(t *testing.T) {
 	rows := jsonlObjects(t, src)
 	_, ss := importAndLoad(t, src, importers.Options{Format: "gsm8k"})
 	s := ss[0]
-	if len(s.Cases) != len(rows) {
-		t.Fatalf("%d cases from %d rows", len(s.Cases), len(rows))
+	cs := casesOf(t, s)
+	if s.Len() != len(rows) {
+		t.Fatalf("%d cases from %d rows", s.Len(), len(rows))
 	}
 	if diff := cmp.Diff([]string{"numeric", "gsm8k-flexible", "gsm8k-strict"}, s.Scorers); diff != "" {
 		t.Errorf("scorers (-want +got):\n%s", diff)
@@ -114,7 +115,7 @@ func TestSharedGSM8K(t *testing.T) {
 	numeric, _ := suites.LookupScorer("numeric")
 	strict, _ := suites.LookupScorer("gsm8k-strict")
 	for i, row := range rows {
-		c := &s.Cases[i]
+		c := &cs[i]
 		answer := row["answer"].(string)
 		if got := render(t, s, i); got != "Question: "+row["question"].(string)+"\nAnswer:" {
 			t.Fatalf("case %s prompt %q", c.ID, got)
@@ -143,8 +144,8 @@ func TestSharedGSM8KFewShot(t *testing.T) {
 	rows := jsonlObjects(t, src)
 	_, ss := importAndLoad(t, src, importers.Options{Format: "gsm8k", Dev: src, Shots: 3, Limit: 4})
 	s := ss[0]
-	if len(s.Cases) != 4 {
-		t.Fatalf("%d cases with --limit 4", len(s.Cases))
+	if s.Len() != 4 {
+		t.Fatalf("%d cases with --limit 4", s.Len())
 	}
 	var want strings.Builder
 	for _, r := range rows[:3] {
@@ -161,11 +162,12 @@ func TestSharedXSum(t *testing.T) {
 	rows := jsonlObjects(t, src)
 	_, ss := importAndLoad(t, src, importers.Options{Format: "xsum"})
 	s := ss[0]
-	if len(s.Cases) != len(rows) || s.DocumentField != "document" {
-		t.Fatalf("%d cases from %d rows, document field %q", len(s.Cases), len(rows), s.DocumentField)
+	cs := casesOf(t, s)
+	if s.Len() != len(rows) || s.DocumentField != "document" {
+		t.Fatalf("%d cases from %d rows, document field %q", s.Len(), len(rows), s.DocumentField)
 	}
 	for i, r := range rows {
-		c := &s.Cases[i]
+		c := &cs[i]
 		if c.ID != r["id"] || s.Document(c) != r["document"] || !cmp.Equal(c.References, []string{r["summary"].(string)}) {
 			t.Fatalf("case %d: id %q, references %q", i, c.ID, c.References)
 		}
@@ -180,21 +182,22 @@ func TestSharedLCSTS(t *testing.T) {
 	rows := jsonlObjects(t, src)
 	_, ss := importAndLoad(t, src, importers.Options{Format: "lcsts", Limit: 20})
 	s := ss[0]
-	if len(s.Cases) != 20 {
-		t.Fatalf("%d cases with --limit 20", len(s.Cases))
+	cs := casesOf(t, s)
+	if s.Len() != 20 {
+		t.Fatalf("%d cases with --limit 20", s.Len())
 	}
 	for _, spec := range s.Specs() {
 		if spec.Tokenizer != "zh-char" {
 			t.Errorf("scorer %s has tokenizer %q, want zh-char", spec.Name, spec.Tokenizer)
 		}
 	}
-	for i := range s.Cases {
+	for i := range cs {
 		want := "阅读以下文章，并给出简短的摘要：" + rows[i]["text"].(string) + "\n摘要如下："
 		if got := render(t, s, i); got != want {
 			t.Fatalf("prompt %q, want %q", got, want)
 		}
-		if s.Cases[i].References[0] != rows[i]["summary"] {
-			t.Fatalf("reference %q", s.Cases[i].References[0])
+		if cs[i].References[0] != rows[i]["summary"] {
+			t.Fatalf("reference %q", cs[i].References[0])
 		}
 	}
 	// A Chinese summary scores as Chinese, not 0: the reference scores 1.
@@ -202,7 +205,7 @@ func TestSharedLCSTS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := sc[0].Score(rows[0]["summary"].(string), &s.Cases[0]).Value; v != 1 {
+	if v := sc[0].Score(rows[0]["summary"].(string), &cs[0]).Value; v != 1 {
 		t.Errorf("rougeL of the reference itself = %v", v)
 	}
 }
@@ -212,14 +215,15 @@ func TestSharedCOCOCaptions(t *testing.T) {
 	rows := jsonlObjects(t, src)
 	res, ss := importAndLoad(t, src, importers.Options{Format: "coco-captions"})
 	s := ss[0]
-	if len(s.Cases) != len(rows) {
-		t.Fatalf("%d cases from %d rows", len(s.Cases), len(rows))
+	cs := casesOf(t, s)
+	if s.Len() != len(rows) {
+		t.Fatalf("%d cases from %d rows", s.Len(), len(rows))
 	}
 	if diff := cmp.Diff([]string{"cider", "bleu", "rougeL"}, s.Scorers); diff != "" {
 		t.Errorf("scorers (-want +got):\n%s", diff)
 	}
 	for i, r := range rows {
-		c := &s.Cases[i]
+		c := &cs[i]
 		var refs []string
 		for _, x := range r["references"].([]any) {
 			refs = append(refs, x.(string))
@@ -253,8 +257,9 @@ func TestSharedCMMLU(t *testing.T) {
 	test, devRecs := csvRecords(t, src), csvRecords(t, dev)
 	_, ss := importAndLoad(t, src, importers.Options{Format: "cmmlu", Dev: dev, Shots: 5})
 	s := ss[0]
-	if len(s.Cases) != len(test)-1 {
-		t.Fatalf("%d cases from %d records", len(s.Cases), len(test)-1)
+	cs := casesOf(t, s)
+	if s.Len() != len(test)-1 {
+		t.Fatalf("%d cases from %d records", s.Len(), len(test)-1)
 	}
 	// Header: subject,id,Question,A,B,C,D,Answer. The expected prompt is
 	// built here from the records, as lm-eval's cmmlu task lays it out.
@@ -277,21 +282,34 @@ func TestSharedCMMLU(t *testing.T) {
 		if diff := cmp.Diff(want.String(), render(t, s, i)); diff != "" {
 			t.Fatalf("record %d prompt (-want +got):\n%s", i+2, diff)
 		}
-		if c := &s.Cases[i]; c.ID != r[0]+"-"+r[1] || !cmp.Equal(c.References, []string{r[7]}) {
+		if c := &cs[i]; c.ID != r[0]+"-"+r[1] || !cmp.Equal(c.References, []string{r[7]}) {
 			t.Fatalf("record %d: id %q, references %q", i+2, c.ID, c.References)
 		}
 	}
 	// The reference letter scores 1 with the choice scorer.
 	choice, _ := suites.LookupScorer("choice")
-	if v := choice.Score("答案："+s.Cases[0].References[0], &s.Cases[0]).Value; v != 1 {
+	if v := choice.Score("答案："+cs[0].References[0], &cs[0]).Value; v != 1 {
 		t.Errorf("choice scores the right letter %v", v)
 	}
 
 	_, ss = importAndLoad(t, src, importers.Options{Format: "cmmlu", Limit: 7, Subject: "logical"})
-	if n := len(ss[0].Cases); n != 7 {
+	if n := ss[0].Len(); n != 7 {
 		t.Errorf("%d cases with --limit 7", n)
 	}
 	if got := render(t, ss[0], 0); !strings.HasPrefix(got, "以下是关于逻辑学的单项选择题") {
 		t.Errorf("--subject logical: prompt %q", got)
 	}
+}
+
+// casesOf reads every case of s, failing the test on an error.
+func casesOf(t testing.TB, s *suites.Suite) []suites.Case {
+	t.Helper()
+	var out []suites.Case
+	for c, err := range s.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, *c)
+	}
+	return out
 }

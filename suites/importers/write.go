@@ -281,7 +281,7 @@ func (d *draft) check(dir string) ([]SuiteInfo, error) {
 		if err := s.sameAs(loaded); err != nil {
 			return nil, fmt.Errorf("the imported suite %s reads back differently (an importer fault; please report it): %w", s.File, err)
 		}
-		infos = append(infos, SuiteInfo{Name: loaded.Name, Cases: len(loaded.Cases), Scorers: loaded.Scorers})
+		infos = append(infos, SuiteInfo{Name: loaded.Name, Cases: loaded.Len(), Scorers: loaded.Scorers})
 	}
 	if err := p.err(); err != nil {
 		return nil, err
@@ -304,8 +304,8 @@ func (s *suiteDraft) sameAs(l *suites.Suite) error {
 		return diff("system", s.System, l.System)
 	case l.Description != s.Description:
 		return diff("description", s.Description, l.Description)
-	case len(l.Cases) != len(s.Cases):
-		return fmt.Errorf("wrote %d cases, read %d", len(s.Cases), len(l.Cases))
+	case l.Len() != len(s.Cases):
+		return fmt.Errorf("wrote %d cases, read %d", len(s.Cases), l.Len())
 	}
 	if len(l.Turns) != len(s.Messages) {
 		return fmt.Errorf("wrote %d messages, read %d", len(s.Messages), len(l.Turns))
@@ -318,9 +318,9 @@ func (s *suiteDraft) sameAs(l *suites.Suite) error {
 	if s.Judge != nil && (l.Judge == nil || l.Judge.Rubric != s.Judge.Rubric) {
 		return errors.New("the judge rubric changed")
 	}
-	for i, c := range l.Cases {
-		if c.ID != s.Cases[i].ID {
-			return diff("case id", s.Cases[i].ID, c.ID)
+	for i := range l.Len() {
+		if id := l.ID(i); id != s.Cases[i].ID {
+			return diff("case id", s.Cases[i].ID, id)
 		}
 	}
 	return nil

@@ -255,7 +255,10 @@ func Run(t *testing.T, tt Target) {
 			t.Fatal(err)
 		}
 		loaded = append(loaded, s)
-		for _, c := range s.Cases {
+		for c, err := range s.All() {
+			if err != nil {
+				t.Fatal(err)
+			}
 			q, _ := c.Fields["question"].(string)
 			fake.cases = append(fake.cases, e2eCase{key: s.Name + "/" + c.ID, question: q, reference: c.References[0], images: c.Images})
 		}
@@ -389,7 +392,7 @@ func Run(t *testing.T, tt Target) {
 	summarise(rep.Run.ID)
 
 	// 2: a rate limit once, then a content-filter block.
-	limited, filtered := fake.cases[0], fake.cases[len(loaded[0].Cases)-1]
+	limited, filtered := fake.cases[0], fake.cases[loaded[0].Len()-1]
 	rep, _ = execute(providertest.Answer, map[string][]providertest.Scenario{
 		limited.key:  {providertest.RateLimit},
 		filtered.key: {providertest.ContentFilter},
