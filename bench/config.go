@@ -45,6 +45,11 @@ type Config struct {
 	// it, over the built-in table (DefaultPrices).
 	Pricing `yaml:",inline"`
 
+	// Nightly holds `llmbench nightly`'s thresholds, output directory and
+	// notification URL for this config (flags given on the command line
+	// win). nil: the command's defaults.
+	Nightly *NightlyConfig `yaml:"nightly"`
+
 	// Path is the file the config was read from ("" when built in code).
 	Path string `yaml:"-"`
 	// Source is the file's text, recorded with the run (it holds no secrets:
@@ -139,6 +144,9 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	c.Pricing = pricing
+	if err := c.validateNightly(path, data); err != nil {
+		return nil, err
+	}
 	if err := c.validate(lineFinder(data)); err != nil {
 		var ce *ConfigError
 		if errors.As(err, &ce) && ce.File == "" {

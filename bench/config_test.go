@@ -3,6 +3,7 @@ package bench
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,6 +71,10 @@ func TestParseConfigErrors(t *testing.T) {
 		{"duplicate name", "targets:\n  - name: a\n    provider: openai\n    model: m\n  - name: a\n    provider: openai\n    model: m\nsuites: [reasoning]\n", "used twice"},
 		{"bad timeout", "targets:\n  - name: a\n    provider: openai\n    model: m\n    timeout: soon\nsuites: [reasoning]\n", "c.yaml:5:"},
 		{"negative", "targets:\n  - name: a\n    provider: openai\n    model: m\n    rpm: -1\nsuites: [reasoning]\n", "cannot be negative"},
+		{"nightly level", "targets:\n  - name: a\n    provider: openai\n    model: m\nsuites: [reasoning]\nnightly:\n  out: n\n  level: 95\n", "c.yaml:8: nightly: level 95 is not between 0 and 1"},
+		{"nightly ratio", "targets:\n  - name: a\n    provider: openai\n    model: m\nsuites: [reasoning]\nnightly:\n  p95_ratio: 0.9\n", "c.yaml:7: nightly: p95_ratio 0.9 must be above 1"},
+		{"nightly duration", "targets:\n  - name: a\n    provider: openai\n    model: m\nsuites: [reasoning]\nnightly:\n  level: 0.9\n  min_latency_rise: soon\n", "c.yaml:8: nightly: min_latency_rise \"soon\""},
+		{"nightly unknown key", "targets:\n  - name: a\n    provider: openai\n    model: m\nsuites: [reasoning]\nnightly:\n  p99_ratio: 2\n", "c.yaml:7:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,5 +213,20 @@ func TestConventionalKeyPairs(t *testing.T) {
 				t.Errorf("got access %q secret %q key %q", pc.AccessKey, pc.SecretKey, pc.APIKey)
 			}
 		})
+	}
+}
+
+func TestParseConfigNightly(t *testing.T) {
+	src := "targets:\n  - name: a\n    provider: openai\n    model: m\nsuites: [reasoning]\nnightly:\n  level: 0.99\n  min_pass_drop: 0.05\n  min_latency_rise: 200ms\n  min_latency_n: 10\n  out: nights/out\n  notify: http://127.0.0.1:9/hook\n"
+	c, err := ParseConfig(filepath.Join("conf", "c.yaml"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &NightlyConfig{Level: 0.99, MinPassDrop: 0.05, MinLatencyRise: "200ms", LatencyRise: 200 * time.Millisecond, MinLatencyN: 10, Out: "nights/out", Notify: "http://127.0.0.1:9/hook"}
+	if diff := cmp.Diff(want, c.Nightly); diff != "" {
+		t.Errorf("nightly (-want +got):\n%s", diff)
+	}
+	if got, want := c.NightlyOut(), filepath.Join("conf", "nights", "out"); got != want {
+		t.Errorf("NightlyOut = %q, want %q (relative to the config file)", got, want)
 	}
 }

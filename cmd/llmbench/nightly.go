@@ -64,6 +64,11 @@ said next to it. Being worse than the baseline is reported, never a regression.
 --notify URL POSTs summary.json (application/json); a failed notification is a
 warning, not a failed night.
 
+The config may hold these settings in a nightly: section (keys level,
+min_pass_drop, min_score_drop, p50_ratio, p95_ratio, min_latency_rise,
+min_latency_n, min_rate_rise, out (relative to the config file) and notify);
+a flag given on the command line wins over it.
+
 Exit codes: 0 no regression (also the first night: nothing to compare with),
 3 regression, 1 failed, 4 incomplete, 130 interrupted.`,
 		Flags: append([]cli.Flag{
@@ -85,8 +90,43 @@ Exit codes: 0 no regression (also the first night: nothing to compare with),
 				return err
 			}
 			o := nightlyOptions{DB: c.String("db"), Out: c.String("out"), Notify: c.String("notify"), WaitLock: c.Bool("wait-lock"), Thresholds: thresholdsFrom(c)}
+			applyNightlyConfig(c, cfg, &o)
 			return runNightly(c.Context, abort, cfg, o, c.App.Writer, c.App.ErrWriter)
 		},
+	}
+}
+
+// applyNightlyConfig takes what the config's nightly: section sets for
+// every flag not given on the command line.
+func applyNightlyConfig(c *cli.Context, cfg *bench.Config, o *nightlyOptions) {
+	n := cfg.Nightly
+	if n == nil {
+		return
+	}
+	t := &o.Thresholds
+	for _, f := range []struct {
+		flag string
+		v    float64
+		dst  *float64
+	}{
+		{"level", n.Level, &t.Level}, {"min-pass-drop", n.MinPassDrop, &t.MinPassDrop}, {"min-score-drop", n.MinScoreDrop, &t.MinScoreDrop},
+		{"p50-ratio", n.P50Ratio, &t.P50Ratio}, {"p95-ratio", n.P95Ratio, &t.P95Ratio}, {"min-rate-rise", n.MinRateRise, &t.MinRateRise},
+	} {
+		if f.v != 0 && !c.IsSet(f.flag) {
+			*f.dst = f.v
+		}
+	}
+	if n.MinLatencyRise != "" && !c.IsSet("min-latency-rise") {
+		t.MinLatencyRise = n.LatencyRise
+	}
+	if n.MinLatencyN != 0 && !c.IsSet("min-latency-n") {
+		t.MinLatencyN = n.MinLatencyN
+	}
+	if out := cfg.NightlyOut(); out != "" && !c.IsSet("out") {
+		o.Out = out
+	}
+	if n.Notify != "" && !c.IsSet("notify") {
+		o.Notify = n.Notify
 	}
 }
 

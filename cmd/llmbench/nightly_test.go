@@ -430,3 +430,41 @@ func (h *hook) got() [][]byte {
 	defer h.mu.Unlock()
 	return slices.Clone(h.bodies)
 }
+
+// The config's nightly: section sets the outputs' directory and the
+// thresholds; a flag given on the command line wins over it.
+func TestNightlyConfigSection(t *testing.T) {
+	dir := t.TempDir()
+	models := []sim.Model{nightModel("base", 0.9, 5*time.Millisecond, "")}
+	url := startNightSim(t, 1, models...)
+	cfg := nightConfig(t, dir, url, models...)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(f, "nightly:\n  out: nights\n  level: 0.99\n  min_pass_drop: 0.1\n  min_latency_rise: 200ms\n")
+	f.Close()
+	db := filepath.Join(dir, "llmbench.db")
+
+	// Run from another directory: out: is relative to the config file.
+	t.Chdir(t.TempDir())
+	if _, stderr, code := runCLI(t, "nightly", "--config", cfg, "--db", db); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	th := readSummary(t, filepath.Join(dir, "nights")).Thresholds
+	if th.Level != 0.99 || th.MinPassDrop != 0.1 || th.MinLatencyRiseMS != 200 {
+		t.Errorf("thresholds from the config: %+v", th)
+	}
+	if th.MinScoreDrop != report.DefaultThresholds().MinScoreDrop {
+		t.Errorf("min score drop %v: an unset key must keep the default", th.MinScoreDrop)
+	}
+
+	out := filepath.Join(dir, "flags")
+	if _, stderr, code := runCLI(t, "nightly", "--config", cfg, "--db", db, "--out", out, "--min-pass-drop", "0.03"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	th = readSummary(t, out).Thresholds
+	if th.MinPassDrop != 0.03 || th.Level != 0.99 {
+		t.Errorf("flag then config: %+v, want min pass drop 0.03 (flag) and level 0.99 (config)", th)
+	}
+}
