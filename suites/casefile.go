@@ -134,6 +134,7 @@ func (b *caseBuilder) readCSV(r io.Reader, name string) {
 	cr.ReuseRecord = true
 	var h *header
 	for {
+		start := cr.InputOffset()
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return
@@ -160,8 +161,12 @@ func (b *caseBuilder) readCSV(r io.Reader, name string) {
 			if h, ok = b.readHeader(rec, casePos{name, line}); !ok {
 				return
 			}
+			if b.file != nil {
+				b.file.header = h
+			}
 			continue
 		}
+		b.rec = caseEntry{off: start, size: recordSize(cr.InputOffset() - start), line: uint32(line)}
 		b.row(h, rec, casePos{name, line})
 	}
 }
@@ -173,8 +178,11 @@ func (b *caseBuilder) readTSV(r io.Reader, name string) {
 	l := b.l
 	br := bufio.NewReaderSize(r, 64<<10)
 	var h *header
+	var off int64
 	for n := 1; ; n++ {
-		raw, err := readLine(br, maxCaseLine)
+		raw, size, err := readLineN(br, maxCaseLine)
+		b.rec = caseEntry{off: off, size: recordSize(int64(size)), line: uint32(n)}
+		off += int64(size)
 		if errors.Is(err, errLineTooLong) {
 			l.add(name, n, "line is longer than %d bytes: keep each case on one line below that size", maxCaseLine)
 			continue
@@ -193,6 +201,9 @@ func (b *caseBuilder) readTSV(r io.Reader, name string) {
 				var ok bool
 				if h, ok = b.readHeader(rec, at); !ok {
 					return
+				}
+				if b.file != nil {
+					b.file.header = h
 				}
 			} else {
 				b.row(h, rec, at)

@@ -1,6 +1,9 @@
 package suites
 
-import "testing"
+import (
+	"iter"
+	"testing"
+)
 
 // casesOf reads every case of s, failing the test on an error.
 func casesOf(t testing.TB, s *Suite) []Case {
@@ -23,4 +26,15 @@ func tags(t testing.TB, s *Suite) map[string]int {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// ptrs yields a pointer to each of cases, as a Preparer takes them.
+func ptrs(cases []Case) iter.Seq[*Case] {
+	return func(yield func(*Case) bool) {
+		for i := range cases {
+			if !yield(&cases[i]) {
+				return
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package suites
 
 import (
 	"fmt"
+	"iter"
 	"math"
 
 	"github.com/llmbench/llmbench/suites/metrics"
@@ -11,12 +12,14 @@ import (
 // references before they can score any one answer (CIDEr-D's document
 // frequencies). Prepare returns a prepared copy bound to those cases and
 // leaves the receiver unchanged; the runner calls it once per suite, with
-// every case, before the first call is made, and scores with the copy. An
-// error means the suite cannot be scored this way and nothing should run.
-// Prepare must be safe for concurrent use, and so must the Scorer it
-// returns.
+// every case it scores, before the first call is made, and scores with
+// the copy. The cases stream (a suite's cases file is read as Prepare
+// ranges over them): keep what is needed of each, not the cases, and
+// range over them once. An error means the suite cannot be scored this
+// way and nothing should run. Prepare must be safe for concurrent use,
+// and so must the Scorer it returns.
 type Preparer interface {
-	Prepare(cases []Case) (Scorer, error)
+	Prepare(cases iter.Seq[*Case]) (Scorer, error)
 }
 
 // ciderScorer is CIDEr-D as coco-caption computes it (metrics.CIDErD,
@@ -59,11 +62,11 @@ func (s ciderScorer) Score(output string, c *Case) Score {
 
 // Prepare counts document frequencies over the references of cases (those
 // without references are left out of the corpus).
-func (ciderScorer) Prepare(cases []Case) (Scorer, error) {
-	sets := make([][]string, 0, len(cases))
-	for i := range cases {
-		if len(cases[i].References) > 0 {
-			sets = append(sets, cases[i].References)
+func (ciderScorer) Prepare(cases iter.Seq[*Case]) (Scorer, error) {
+	var sets [][]string
+	for c := range cases {
+		if len(c.References) > 0 {
+			sets = append(sets, c.References)
 		}
 	}
 	if len(sets) < 2 {

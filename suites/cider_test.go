@@ -23,7 +23,7 @@ func ciderCases() []Case {
 func TestCIDErPrepared(t *testing.T) {
 	cases := ciderCases()
 	outputs := []string{"A man riding a horse on the beach.", "a cat on a sofa", "一只猫在窗台上"}
-	p, err := ciderScorer{}.Prepare(cases)
+	p, err := ciderScorer{}.Prepare(ptrs(cases))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestCIDErPrepareRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ciderScorer{}.Prepare(tt.cases)
+			_, err := ciderScorer{}.Prepare(ptrs(tt.cases))
 			checkErr(t, err, "cider needs at least 2 cases with references")
 		})
 	}
@@ -94,7 +94,7 @@ func TestCIDErUnprepared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sc.(Preparer).Prepare(ciderCases()); err != nil {
+	if _, err := sc.(Preparer).Prepare(ptrs(ciderCases())); err != nil {
 		t.Fatal(err)
 	}
 	cases := ciderCases()

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"hash"
 
 	"github.com/llmbench/llmbench/providers"
 )
@@ -31,6 +32,12 @@ func canonicalJSON(v any) []byte {
 // hashed: relabelling a case changes neither what it asks nor how it is
 // scored. See the package documentation.
 func caseHash(c *Case) string {
+	sum := caseSum(c)
+	return hex.EncodeToString(sum[:])
+}
+
+// caseSum is caseHash's SHA-256, as bytes.
+func caseSum(c *Case) [sha256.Size]byte {
 	h := sha256.New()
 	refs := c.References
 	if refs == nil {
@@ -59,7 +66,9 @@ func caseHash(c *Case) string {
 		h.Write(n[:])
 		h.Write(img.Data)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 // specStrings is the canonical text of each spec (nil for none).
@@ -74,11 +83,16 @@ func specStrings(specs []ScorerSpec) []string {
 	return out
 }
 
-// suiteHash is the hex SHA-256 of the canonical JSON of the definition
-// (name, system, prompt, scorers, params, and document, judge, messages
-// and examples when set), then every case hash in order, one per line. See
-// the package documentation.
-func suiteHash(s *Suite) string {
+// suiteHasher computes a suite's hash as its cases go by: the hex SHA-256
+// of the canonical JSON of the definition (name, system, prompt, scorers,
+// params, and document, judge, messages and examples when set), then
+// every case hash in order, one per line. See the package documentation.
+type suiteHasher struct {
+	h hash.Hash
+}
+
+// newSuiteHasher starts the hash of s, whose definition is complete.
+func newSuiteHasher(s *Suite) *suiteHasher {
 	h := sha256.New()
 	scorers := []string{}
 	for _, spec := range s.Specs() {
@@ -95,8 +109,13 @@ func suiteHash(s *Suite) string {
 		Messages []Turn           `json:"messages,omitempty"`
 		Examples []Example        `json:"examples,omitempty"`
 	}{s.Name, s.System, s.PromptText, scorers, s.Params, s.DocumentField, s.Judge, s.Turns, s.Examples}))
-	for i := range s.Cases {
-		h.Write([]byte("\n" + s.Cases[i].Hash))
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	return &suiteHasher{h: h}
 }
+
+// add adds the next case's hash (Case.Hash).
+func (sh *suiteHasher) add(caseHash string) {
+	sh.h.Write([]byte("\n" + caseHash))
+}
+
+// sum is the suite's hash, in hex.
+func (sh *suiteHasher) sum() string { return hex.EncodeToString(sh.h.Sum(nil)) }

@@ -3,6 +3,7 @@ package suites
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,9 +93,14 @@ func Load(path string) (*Suite, error) {
 		return nil, fmt.Errorf("open suite folder: %w", err)
 	}
 	defer root.Close()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open suite folder: %w", err)
+	}
 	l := &loader{
 		file:   path,
 		folder: dir,
+		root:   abs,
 		fsys:   root.FS(),
 		// Cases files are read through the root too, so a symlink cannot
 		// lead out of the folder (readFile has refused ".." and absolute
@@ -124,6 +130,10 @@ type loader struct {
 	// openCases opens a cases file named relative to the suite file and
 	// returns its display name.
 	openCases func(rel string) (io.ReadCloser, string, error)
+	// root is the suite's folder as an absolute path when a cases file is
+	// indexed rather than held (see caseSet): CaseReader opens it again.
+	// Empty for built-in suites, which stay in memory.
+	root string
 
 	problems []Problem
 }
@@ -281,28 +291,29 @@ func (l *loader) load(data []byte) (*Suite, error) {
 		s.Turns = l.suiteTurns(s, doc["messages"], messagesNode, lines["messages"])
 	}
 
-	var pos []casePos
-	if casesNode != nil {
-		s.Cases, pos = l.cases(s, doc["cases"], casesNode)
-	}
 	_, hasPrompt := lines["prompt"]
 	asked := hasPrompt || messagesNode != nil
+	b := &caseBuilder{l: l, s: s, seen: map[string]casePos{}, set: &caseSet{}, asked: asked, hasher: newSuiteHasher(s), suiteSpecs: s.Specs(), checkers: map[string]CaseChecker{}}
+	if casesNode != nil {
+		l.cases(b, doc["cases"], casesNode)
+	}
 	if !asked {
 		// Without prompt: or messages:, the cases must bring their own
 		// messages: a case without them is reported at its line, unless
 		// none has any.
-		if !slices.ContainsFunc(s.Cases, func(c Case) bool { return len(c.Turns) > 0 }) {
+		if b.anyTurns {
+			for _, nt := range b.noTurns {
+				l.add(nt.at.file, nt.at.line, "case %q has no \"messages\" and the suite has no prompt: or messages: to ask it with: give it messages", nt.id)
+			}
+		} else {
 			l.problems = slices.Insert(l.problems, promptAt, Problem{File: l.file, Line: 1, Msg: fmt.Sprintf("missing %q: %s", "prompt", missingHint["prompt"])})
 		}
 	}
-	l.checkCases(s, pos, asked)
 	if len(l.problems) > 0 {
 		return nil, l.err()
 	}
-	for i := range s.Cases {
-		s.Cases[i].Hash = caseHash(&s.Cases[i])
-	}
-	s.Hash = suiteHash(s)
+	s.cases = *b.set
+	s.Hash = b.hasher.sum()
 	return s, nil
 }
 
@@ -544,20 +555,18 @@ func (l *loader) template(what, text string, node ast.Node, examples []Example) 
 	return nil
 }
 
-// cases reads the cases, from a file or an inline list; s is the suite
-// as read so far (everything but its cases).
-func (l *loader) cases(s *Suite, v any, node ast.Node) ([]Case, []casePos) {
+// cases reads the cases, from a file or an inline list, into b.
+func (l *loader) cases(b *caseBuilder, v any, node ast.Node) {
 	line := nodeLine(node)
-	b := &caseBuilder{l: l, s: s, seen: map[string]casePos{}}
 	switch v := v.(type) {
 	case string:
 		if strings.TrimSpace(v) == "" {
 			l.add(l.file, line, "cases is empty: name a JSONL file or write a list of cases")
-			return nil, nil
+			return
 		}
 		n := len(l.problems)
 		b.readFile(v, line)
-		if len(b.cases) == 0 && len(l.problems) == n {
+		if b.n == 0 && len(l.problems) == n {
 			l.add(l.file, line, "cases file %s holds no cases: %s", v, formatOf(v).holds)
 		}
 	case []any:
@@ -582,7 +591,6 @@ func (l *loader) cases(s *Suite, v any, node ast.Node) ([]Case, []casePos) {
 	default:
 		l.add(l.file, line, "cases must be a file name or a list of case objects, not a %s", yamlKind(v))
 	}
-	return b.cases, b.pos
 }
 
 // jsonRoundTrip gives a YAML value the types a JSONL line decodes to
@@ -600,13 +608,34 @@ func jsonRoundTrip(v any) (any, error) {
 	return out, err
 }
 
-// caseBuilder turns decoded case objects into Cases.
+// caseBuilder turns decoded case objects into Cases. While loading
+// (set != nil) it checks each case as it comes, hashes it and keeps it in
+// set: in memory, or, for a cases file read from disk (file != nil), as an
+// index entry. Decoding one case again (set == nil) it keeps the case in
+// last.
 type caseBuilder struct {
-	l     *loader
-	s     *Suite
-	cases []Case
-	pos   []casePos
-	seen  map[string]casePos
+	l    *loader
+	s    *Suite
+	seen map[string]casePos // ids so far (nil when decoding again)
+
+	set        *caseSet
+	file       *caseFile // the cases file being indexed (nil: cases stay in memory)
+	rec        caseEntry // the record being read: off, size, line
+	n          int       // cases built so far, valid or not
+	asked      bool      // the suite has prompt: or messages:
+	anyTurns   bool      // some case has its own messages
+	noTurns    []idAt    // cases without messages, when the suite has no prompt
+	hasher     *suiteHasher
+	suiteSpecs []ScorerSpec
+	checkers   map[string]CaseChecker // by ScorerSpec.String(); nil: checks nothing
+
+	last *Case
+}
+
+// idAt is a case's id and where it was written.
+type idAt struct {
+	id string
+	at casePos
 }
 
 func (b *caseBuilder) readFile(rel string, suiteLine int) {
@@ -630,6 +659,9 @@ func (b *caseBuilder) readFile(rel string, suiteLine int) {
 		return
 	}
 	defer rc.Close()
+	if l.root != "" {
+		b.file = &caseFile{root: l.root, folder: l.folder, rel: rel, name: name, format: formatOf(rel)}
+	}
 	switch formatOf(rel) {
 	case csvFormat:
 		b.readCSV(rc, name)
@@ -639,8 +671,11 @@ func (b *caseBuilder) readFile(rel string, suiteLine int) {
 		return
 	}
 	r := bufio.NewReaderSize(rc, 64<<10)
+	var off int64
 	for n := 1; ; n++ {
-		line, err := readLine(r, maxCaseLine)
+		line, size, err := readLineN(r, maxCaseLine)
+		b.rec = caseEntry{off: off, size: recordSize(int64(size)), line: uint32(n)}
+		off += int64(size)
 		if errors.Is(err, errLineTooLong) {
 			l.add(name, n, "line is longer than %d bytes: keep each case on one line below that size", maxCaseLine)
 			continue
@@ -685,6 +720,7 @@ func (b *caseBuilder) add(v any, at casePos, caseLine int) {
 		l.add(at.file, at.line, "a case must be a JSON object with an \"id\", not a %s", jsonKind(v))
 		return
 	}
+	b.n++
 	c := Case{Line: caseLine, Fields: map[string]any{}}
 	okCase := true
 	bad := func(format string, args ...any) {
@@ -704,7 +740,7 @@ func (b *caseBuilder) add(v any, at casePos, caseLine int) {
 	default:
 		bad(`"id" is a %s: make it a string or a number`, jsonKind(id))
 	}
-	if c.ID != "" {
+	if c.ID != "" && b.seen != nil {
 		if first, dup := b.seen[c.ID]; dup {
 			bad("duplicate id %q: also at %s; ids must be unique", c.ID, first)
 		} else {
@@ -791,8 +827,35 @@ func (b *caseBuilder) add(v any, at casePos, caseLine int) {
 		}
 	}
 	if okCase {
-		b.cases = append(b.cases, c)
-		b.pos = append(b.pos, at)
+		b.keep(&c, at)
+	}
+}
+
+// keep checks a case that is well formed, hashes it and keeps it (see
+// caseBuilder).
+func (b *caseBuilder) keep(c *Case, at casePos) {
+	if b.set == nil {
+		b.last = c
+		return
+	}
+	b.check(c, at)
+	sum := caseSum(c)
+	c.Hash = hex.EncodeToString(sum[:])
+	b.hasher.add(c.Hash)
+	b.set.addSpecs(c.Scorers)
+	if b.file == nil {
+		b.set.mem = append(b.set.mem, *c)
+		return
+	}
+	e := b.rec
+	if e.size == 0 {
+		b.l.add(at.file, at.line, "case %q is larger than %d bytes: keep each case below that size", c.ID, maxRecord)
+		return
+	}
+	e.id, e.sum = c.ID, sumPrefix(sum)
+	b.file.cases = append(b.file.cases, e)
+	if b.set.file == nil {
+		b.set.file = b.file
 	}
 }
 
@@ -821,14 +884,18 @@ func stringList(v any) ([]string, bool) {
 
 var noEntryRe = regexp.MustCompile(`map has no entry for key "([^"]*)"`)
 
-// checkCases renders the prompt (or messages) for every case and asks
-// every scorer that checks cases about each case it scores. asked is true
-// when the suite has prompt: or messages:.
-func (l *loader) checkCases(s *Suite, pos []casePos, asked bool) {
-	checkers := map[string]CaseChecker{} // by ScorerSpec.String(); nil: checks nothing
+// check renders the prompt (or messages) for c and asks every scorer
+// that checks cases and scores c about it. A case without messages in a
+// suite without prompt: or messages: is noted in noTurns, reported once
+// every case is read.
+func (b *caseBuilder) check(c *Case, at casePos) {
+	l, s := b.l, b.s
+	if len(c.Turns) > 0 {
+		b.anyTurns = true
+	}
 	checkerOf := func(spec ScorerSpec) CaseChecker {
 		key := spec.String()
-		if cc, ok := checkers[key]; ok {
+		if cc, ok := b.checkers[key]; ok {
 			return cc
 		}
 		sc, err := NewScorer(spec)
@@ -836,57 +903,50 @@ func (l *loader) checkCases(s *Suite, pos []casePos, asked bool) {
 		if err == nil { // an unknown scorer is reported with the scorers
 			cc, _ = sc.(CaseChecker)
 		}
-		checkers[key] = cc
+		b.checkers[key] = cc
 		return cc
 	}
-	suiteSpecs := s.Specs()
-	for i := range s.Cases {
-		c := &s.Cases[i]
-		at := pos[i]
-		turns := s.turnsFor(c)
-		uses := "the prompt uses"
-		if turns != nil {
-			uses = "its messages use"
+	turns := s.turnsFor(c)
+	uses := "the prompt uses"
+	if turns != nil {
+		uses = "its messages use"
+	}
+	switch {
+	case turns == nil && s.Prompt == nil:
+		if !b.asked {
+			b.noTurns = append(b.noTurns, idAt{id: c.ID, at: at})
 		}
+		// else the suite's prompt or messages have a problem of their own
+	default:
+		msgs, err := s.Messages(c)
 		switch {
-		case turns == nil && s.Prompt == nil:
-			if asked {
-				break // the suite's prompt or messages have a problem of their own
+		case err != nil:
+			if m := noEntryRe.FindStringSubmatch(err.Error()); m != nil {
+				l.add(at.file, at.line, "case %q has no field %q, which %s: add it to the case or change the template", c.ID, m[1], uses)
+			} else {
+				l.add(at.file, at.line, "case %q: render: %v", c.ID, err)
 			}
-			if slices.ContainsFunc(s.Cases, func(o Case) bool { return len(o.Turns) > 0 }) {
-				l.add(at.file, at.line, "case %q has no \"messages\" and the suite has no prompt: or messages: to ask it with: give it messages", c.ID)
+		case strings.TrimSpace(msgs[len(msgs)-1].Text) == "" && len(c.Images) == 0:
+			what := "the prompt renders empty"
+			if turns != nil {
+				what = "the last message renders empty"
 			}
-		default:
-			msgs, err := s.Messages(c)
-			switch {
-			case err != nil:
-				if m := noEntryRe.FindStringSubmatch(err.Error()); m != nil {
-					l.add(at.file, at.line, "case %q has no field %q, which %s: add it to the case or change the template", c.ID, m[1], uses)
-				} else {
-					l.add(at.file, at.line, "case %q: render: %v", c.ID, err)
-				}
-			case strings.TrimSpace(msgs[len(msgs)-1].Text) == "" && len(c.Images) == 0:
-				what := "the prompt renders empty"
-				if turns != nil {
-					what = "the last message renders empty"
-				}
-				l.add(at.file, at.line, "case %q: %s: give the case the text the template uses", c.ID, what)
-			}
+			l.add(at.file, at.line, "case %q: %s: give the case the text the template uses", c.ID, what)
 		}
-		if s.DocumentField != "" {
-			if d, ok := c.Fields[s.DocumentField].(string); !ok || strings.TrimSpace(d) == "" {
-				l.add(at.file, at.line, "case %q has no text in field %q, which the suite names as its document", c.ID, s.DocumentField)
-			}
+	}
+	if s.DocumentField != "" {
+		if d, ok := c.Fields[s.DocumentField].(string); !ok || strings.TrimSpace(d) == "" {
+			l.add(at.file, at.line, "case %q has no text in field %q, which the suite names as its document", c.ID, s.DocumentField)
 		}
-		specs := suiteSpecs
-		if len(c.Scorers) > 0 {
-			specs = c.Scorers
-		}
-		for _, spec := range specs {
-			if cc := checkerOf(spec); cc != nil {
-				if err := cc.CheckCase(c); err != nil {
-					l.add(at.file, at.line, "case %q: scorer %s: %v", c.ID, spec.Name, err)
-				}
+	}
+	specs := b.suiteSpecs
+	if len(c.Scorers) > 0 {
+		specs = c.Scorers
+	}
+	for _, spec := range specs {
+		if cc := checkerOf(spec); cc != nil {
+			if err := cc.CheckCase(c); err != nil {
+				l.add(at.file, at.line, "case %q: scorer %s: %v", c.ID, spec.Name, err)
 			}
 		}
 	}
@@ -899,10 +959,19 @@ var errLineTooLong = errors.New("line too long")
 // readLine reads one line (without its "\n" or "\r\n") of any length up to
 // limit bytes. It returns io.EOF with the last line when the input ends.
 func readLine(r *bufio.Reader, limit int) ([]byte, error) {
+	line, _, err := readLineN(r, limit)
+	return line, err
+}
+
+// readLineN is readLine that also returns the bytes it consumed, line end
+// included (a line too long is consumed whole).
+func readLineN(r *bufio.Reader, limit int) ([]byte, int, error) {
 	var line []byte
 	tooLong := false
+	n := 0
 	for {
 		chunk, err := r.ReadSlice('\n')
+		n += len(chunk)
 		if !tooLong {
 			if len(line)+len(chunk) > limit+2 { // room for "\r\n"
 				tooLong = true
@@ -915,20 +984,17 @@ func readLine(r *bufio.Reader, limit int) ([]byte, error) {
 			continue
 		}
 		if tooLong {
-			if err == nil {
-				return nil, errLineTooLong
+			if err == nil || err == io.EOF {
+				return nil, n, errLineTooLong
 			}
-			if err == io.EOF {
-				return nil, errLineTooLong
-			}
-			return nil, err
+			return nil, n, err
 		}
 		line = bytes.TrimSuffix(line, []byte("\n"))
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		if len(line) > limit {
-			return nil, errLineTooLong
+			return nil, n, errLineTooLong
 		}
-		return line, err
+		return line, n, err
 	}
 }
 

@@ -99,7 +99,8 @@ func TestLoad(t *testing.T) {
 			Images:     []providers.Image{{MIME: "image/png", Data: pic}, {MIME: "image/gif", Data: gifBytes(t)}},
 			ImagePaths: []string{"pics/dot.png", dataURL}},
 	}
-	ignore := cmpopts.IgnoreFields(Suite{}, "Prompt", "Hash", "Cases")
+	ignore := cmpopts.IgnoreFields(Suite{}, "Prompt", "Hash")
+	ignore = cmp.Options{ignore, cmpopts.IgnoreUnexported(Suite{})}
 	if diff := cmp.Diff(wantSuite, s, ignore); diff != "" {
 		t.Errorf("suite (-want +got):\n%s", diff)
 	}

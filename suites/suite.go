@@ -44,8 +44,9 @@ type Suite struct {
 	// Params are per-suite generation parameters; target params override
 	// nothing here: suite params win where set (a suite knows what it needs).
 	Params providers.Params
-	// Cases in file order.
-	Cases []Case
+	// cases are the suite's cases, in file order: read them with Len, ID,
+	// All and Open (a large cases file is not held in memory).
+	cases caseSet
 	// Hash is the hex SHA-256 over the definition, the cases and the images:
 	// a run records it so comparisons use only unchanged content.
 	Hash string

@@ -232,7 +232,14 @@ func (d *draft) fitScorers(p *problems) {
 				continue
 			}
 			if pr, ok := sc.(suites.Preparer); ok {
-				if _, err := pr.Prepare(cases); err != nil {
+				all := func(yield func(*suites.Case) bool) {
+					for i := range cases {
+						if !yield(&cases[i]) {
+							return
+						}
+					}
+				}
+				if _, err := pr.Prepare(all); err != nil {
 					d.note(s.File, "scorer %s left out: %v", spec.Name, err)
 					continue
 				}
