@@ -85,7 +85,8 @@ type TargetSummary struct {
 	// and non-zero times to first token, sorted, for the ECDF plots.
 	LatencySamples, TTFTSamples []time.Duration
 	// Cost is the cost of the target's calls over all suites (judge calls
-	// not included: see CostSummary.Judge).
+	// not included, even when the target is also the judge: see
+	// CostSummary.Judging).
 	Cost Cost
 }
 
@@ -100,13 +101,24 @@ type Calls struct {
 	// ErrorClasses breaks Errors and Refusals down by class, in the order of
 	// providers.Classes (unknown classes last, by name).
 	ErrorClasses []ClassCount
-	// Latency is over successful calls; TTFT over successful streamed calls.
+	// Cached counts the results answered from the cache (llmbench run
+	// --cache; results.Result.Cached): not sent in this run, so they cost
+	// nothing in it, and their timings are an earlier call's. They count
+	// in N, in the scores and in the token sums, and are left out of
+	// Latency, TTFT and TokensPerSecond (and the latency plots and Pareto
+	// fronts), which are timings of this run's calls.
+	Cached int
+	// Latency is over successful calls made in this run (not from the
+	// cache); TTFT over those of them that streamed.
 	Latency, TTFT Latencies
-	// TokensPerSecond is the median over successful calls with output
-	// tokens of OutputTokens / Latency (decode and prefill together).
+	// TokensPerSecond is the median over those calls with output tokens of
+	// OutputTokens / Latency (decode and prefill together).
 	TokensPerSecond float64
-	// InputTokens and OutputTokens are summed over all calls.
-	InputTokens, OutputTokens int64
+	// InputTokens and OutputTokens are summed over all calls, cached ones
+	// included; CachedInputTokens and CachedOutputTokens are the cached
+	// results' part of them.
+	InputTokens, OutputTokens             int64
+	CachedInputTokens, CachedOutputTokens int64
 }
 
 // ErrorRate is Errors / N (0 when N is 0).
@@ -215,6 +227,10 @@ type Cell struct {
 	// suite's quality-vs-cost and quality-vs-latency Pareto fronts.
 	Cost  Cost
 	Front Front
+	// Judging is the spend on judging the cell's answers, one entry per
+	// judge target that judged them (none outside judged suites). It is
+	// not in Cost.
+	Judging []Judging
 }
 
 // Row is one (case, repeat) of a suite with every target's answer.
@@ -247,6 +263,9 @@ type Answer struct {
 	ErrorClass  string
 	ErrorMsg    string
 	Latency     time.Duration
+	// Cached is true when the answer came from the cache: Latency is then
+	// the original call's, not a timing of this run.
+	Cached bool
 	// Lost is true when this answer was scored and, on this case, the
 	// target's mean score is below the baseline's (both scored; without
 	// repeats: this answer scored below the baseline's).
@@ -290,7 +309,7 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 	if err != nil {
 		return nil, fmt.Errorf("read suites of run %s: %w", runID, err)
 	}
-	judge, targets, err := readJudge(ctx, src, runID, targets)
+	judge, targets, judgeUse, err := readJudge(ctx, src, runID, targets)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +339,7 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 	}
 	d := b.finish(level)
 	d.Judge = judge
-	applyCosts(d, resolvePricing(run, opts))
+	applyCosts(d, resolvePricing(run, opts), judgeUse)
 	markChangedRows(d, prev)
 	if hist != nil {
 		hist.add(snapData(d, b.caseHash))
@@ -347,6 +366,9 @@ type outcome struct {
 	inTokens  int32
 	outTokens int32
 	class     string
+	// cached is true for a result answered from the cache: it is not
+	// timed in this run.
+	cached bool
 }
 
 type rowKey struct {
@@ -480,9 +502,10 @@ func (b *builder) addResult(r *results.Result) {
 		inTokens:  int32(min(r.InputTokens, 1<<31-1)),
 		outTokens: int32(min(r.OutputTokens, 1<<31-1)),
 		class:     r.ErrorClass,
+		cached:    r.Cached,
 	}
 	out, _ := clip(r.Output)
-	a := Answer{Present: true, Output: out, OutputBytes: len(r.Output), ErrorClass: r.ErrorClass, ErrorMsg: r.ErrorMessage, Latency: r.Latency}
+	a := Answer{Present: true, Output: out, OutputBytes: len(r.Output), ErrorClass: r.ErrorClass, ErrorMsg: r.ErrorMessage, Latency: r.Latency, Cached: r.Cached}
 	switch {
 	case r.ErrorClass == string(providers.ContentFiltered):
 		o.kind = kindRefused
@@ -651,6 +674,8 @@ type callsAcc struct {
 	latency, ttft                 []time.Duration
 	tps                           []float64
 	in, out                       int64
+	cached                        int
+	cachedIn, cachedOut           int64
 }
 
 func (a *callsAcc) add(o outcome) {
@@ -660,6 +685,11 @@ func (a *callsAcc) add(o outcome) {
 	a.n++
 	a.in += int64(o.inTokens)
 	a.out += int64(o.outTokens)
+	if o.cached {
+		a.cached++
+		a.cachedIn += int64(o.inTokens)
+		a.cachedOut += int64(o.outTokens)
+	}
 	switch o.kind {
 	case kindRefused, kindError:
 		if o.kind == kindRefused {
@@ -674,6 +704,10 @@ func (a *callsAcc) add(o outcome) {
 		return
 	case kindUnscored:
 		a.unscored++
+	}
+	if o.cached {
+		// Copied from an earlier call: not a timing of this run.
+		return
 	}
 	a.latency = append(a.latency, o.latency)
 	if o.ttft > 0 {
@@ -696,6 +730,10 @@ func (a *callsAcc) calls() Calls {
 		TTFT:         durationPercentiles(a.ttft),
 		InputTokens:  a.in,
 		OutputTokens: a.out,
+
+		Cached:             a.cached,
+		CachedInputTokens:  a.cachedIn,
+		CachedOutputTokens: a.cachedOut,
 	}
 	if len(a.tps) > 0 {
 		c.TokensPerSecond = Percentile(a.tps, 50)

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,19 +30,24 @@ type PriceEntry struct {
 	Origin string
 }
 
-// Cost is what a group of calls cost: its tokens × the target's price.
+// Cost is what a group of calls cost in this run: the tokens of the calls
+// made × the price (bench.Price.Cost):
 //
 //	Amount = InputTokens × Price.Input / 10⁶ + OutputTokens × Price.Output / 10⁶
 //
 // in the price's own currency. Tokens are those the provider reported for
 // each call's final attempt, failed calls included (a provider may bill
 // them); tokens of failed attempts before a retry are not recorded, so a
-// run with retries may have cost a little more.
+// run with retries may have cost a little more. A call answered from the
+// cache (llmbench run --cache) was not sent, so it costs nothing: its
+// tokens, the original call's, are in CachedInputTokens and
+// CachedOutputTokens, not in InputTokens and OutputTokens.
 type Cost struct {
 	// Price is the price applied; nil when the target's model has none,
 	// in which case the cost is unknown (shown as "no price", never 0).
 	Price *PriceEntry
-	// InputTokens and OutputTokens are the tokens priced.
+	// InputTokens and OutputTokens are the tokens priced: those of the
+	// calls made in this run.
 	InputTokens, OutputTokens int64
 	// Amount is the cost in Price.Currency.
 	Amount float64
@@ -50,6 +56,10 @@ type Cost struct {
 	// known, and the other field is 0.
 	USD, CNY  float64
 	Converted bool
+	// Cached counts the calls answered from the cache, and
+	// CachedInputTokens and CachedOutputTokens their tokens: not priced.
+	Cached                                int
+	CachedInputTokens, CachedOutputTokens int64
 	// Correct counts the passing answers behind the cost, for PerCorrect:
 	// set on the cells of pass/fail suites only (0 elsewhere, and on
 	// targets, whose cost spans suites of other kinds).
@@ -77,14 +87,67 @@ func (c Cost) In(cur string) (float64, bool) {
 	return 0, false
 }
 
-// PerCorrect is the cost of one correct answer, Amount / Correct in the
-// price's currency, and whether it is defined (priced, some correct
-// answers).
+// PerCorrect is the cost of one correct answer in the price's currency,
+// ListAmount / Correct, and whether it is defined (priced, some correct
+// answers). It prices every answer, cached ones included, so it is the
+// model's figure: what the cache saved this run does not lower it, and
+// judging (CostSummary.Judging) is not in it.
 func (c Cost) PerCorrect() (float64, bool) {
 	if c.Price == nil || c.Correct == 0 {
 		return 0, false
 	}
-	return c.Amount / float64(c.Correct), true
+	return c.ListAmount() / float64(c.Correct), true
+}
+
+// ListAmount is what every call behind the cost costs at the price, cached
+// ones included, in Price.Currency (0 without a price): Amount when no
+// call came from the cache.
+func (c Cost) ListAmount() float64 {
+	if c.Price == nil {
+		return 0
+	}
+	if c.Cached == 0 {
+		return c.Amount
+	}
+	return c.Price.Cost(c.InputTokens+c.CachedInputTokens, c.OutputTokens+c.CachedOutputTokens)
+}
+
+// listIn is ListAmount in currency cur, converted with ex when the price
+// is in the other one, and whether it is known.
+func (c Cost) listIn(cur string, ex *bench.Exchange) (float64, bool) {
+	if c.Cached == 0 {
+		return c.In(cur)
+	}
+	if c.Price == nil {
+		return 0, false
+	}
+	v := c.ListAmount()
+	switch {
+	case c.Price.Currency == cur:
+		return v, true
+	case ex == nil:
+		return 0, false
+	}
+	usd, cny := ex.Convert(v, c.Price.Currency)
+	if cur == bench.USD {
+		return usd, true
+	}
+	return cny, true
+}
+
+// Judging is what one judge target's calls cost in this run: the calls it
+// made to score answers (see JudgeSummary), priced at its own price. Cached
+// judge calls cost nothing (Cost.Cached counts them). Judging is never
+// folded into a target's Cost: a target's cost, and its cost per correct
+// answer, are its own answers'.
+type Judging struct {
+	// Judge is the judge target as recorded with the run; only its Name
+	// is known when it was not recorded.
+	Judge results.Target
+	// Calls counts its judge calls stored for the run, cached ones
+	// included.
+	Calls int
+	Cost  Cost
 }
 
 // CostSummary is the report's Cost section beyond the per-cell and
@@ -103,12 +166,16 @@ type CostSummary struct {
 	// an exchange rate, else the currency of every price when they share
 	// one, else "" (quality-vs-cost plots need it).
 	Currency string
-	// Judge is the cost of the judge's calls (nil without a judge).
-	Judge *Cost
-	// Total sums every priced cost, judge included: in both currencies
-	// with an exchange rate, else per currency (USD the sum of the
-	// USD-priced costs, CNY of the CNY-priced ones).
-	Total Total
+	// Judging is the spend of each judge target on judge calls, the run's
+	// judge first (it is listed even before its first call), then any
+	// other judge target the calls name, in order of first call. Empty
+	// without a judge.
+	Judging []Judging
+	// Total sums every priced cost of the run, judging included: in both
+	// currencies with an exchange rate, else per currency (USD the sum of
+	// the USD-priced costs, CNY of the CNY-priced ones). AnswerTotal is
+	// its part spent on the targets' answers, JudgeTotal on judging.
+	Total, AnswerTotal, JudgeTotal Total
 	// Quotas are the free-token quotas with the tokens this run used.
 	Quotas []QuotaUse
 	// Notes are problems met while reading prices (an unreadable price
@@ -125,6 +192,19 @@ type Total struct {
 	Converted bool
 }
 
+// In returns the total in currency cur, and whether it is known in it:
+// with an exchange rate always (once a cost entered), without one only
+// when every cost that entered is in cur.
+func (t Total) In(cur string) (float64, bool) {
+	switch {
+	case cur == bench.USD && t.HasUSD && (t.Converted || !t.HasCNY):
+		return t.USD, true
+	case cur == bench.CNY && t.HasCNY && (t.Converted || !t.HasUSD):
+		return t.CNY, true
+	}
+	return 0, false
+}
+
 func (t *Total) add(c Cost) {
 	if c.Price == nil {
 		return
@@ -132,7 +212,7 @@ func (t *Total) add(c Cost) {
 	if c.Converted {
 		t.USD += c.USD
 		t.CNY += c.CNY
-		t.HasUSD, t.HasCNY = true, true
+		t.HasUSD, t.HasCNY, t.Converted = true, true, true
 		return
 	}
 	if c.Price.Currency == bench.USD {
@@ -149,8 +229,9 @@ type QuotaUse struct {
 	bench.Quota
 	// Origin says where the quota is written.
 	Origin string
-	// Used counts the target's input and output tokens in this run, its
-	// judge calls included when it is the judge.
+	// Used counts the input and output tokens of the target's calls made
+	// in this run, its judge calls included when it is the judge; calls
+	// answered from the cache used none.
 	Used int64
 	// InRun is false when no target or judge of the run has the name.
 	InRun bool
@@ -166,7 +247,10 @@ func (q QuotaUse) Fraction() float64 {
 
 // pricing is the merged price table of a report.
 type pricing struct {
-	prices         []PriceEntry
+	prices []PriceEntry
+	// table is prices without their origins, in the same order, for
+	// bench.FindPrice.
+	table          []bench.Price
 	exchange       *bench.Exchange
 	exchangeOrigin string
 	quotas         []QuotaUse
@@ -215,6 +299,10 @@ func (p *pricing) layer(l bench.Pricing, origin string) {
 		kept = append(kept, PriceEntry{Price: pr, Origin: origin})
 	}
 	p.prices = kept
+	p.table = make([]bench.Price, len(kept))
+	for i, pr := range kept {
+		p.table[i] = pr.Price
+	}
 	if l.Exchange != nil {
 		e := *l.Exchange
 		p.exchange, p.exchangeOrigin = &e, origin
@@ -233,38 +321,57 @@ func (p *pricing) layer(l bench.Pricing, origin string) {
 	}
 }
 
-// lookup finds the price of a target's model: an entry for the model and
-// the target's provider wins over one for the model alone. Model and
-// provider are compared without regard to case.
+// lookup finds the price of a target's model with bench.FindPrice (the
+// rule bench's budget prices calls by): an entry for the model and the
+// target's provider wins over one for the model alone, compared without
+// regard to case.
 func (p *pricing) lookup(t results.Target) *PriceEntry {
-	if t.Model == "" {
+	pr := bench.FindPrice(p.table, t.Provider, t.Model)
+	if pr == nil {
 		return nil
 	}
-	var generic *PriceEntry
-	for i := range p.prices {
-		pr := &p.prices[i]
-		if !strings.EqualFold(pr.Model, t.Model) {
-			continue
-		}
-		switch {
-		case pr.Provider == "":
-			if generic == nil {
-				generic = pr
-			}
-		case strings.EqualFold(pr.Provider, t.Provider):
-			return pr
+	for i := range p.table {
+		if &p.table[i] == pr {
+			return &p.prices[i]
 		}
 	}
-	return generic
+	return nil
 }
 
-// cost prices tokens; pr nil gives an unpriced Cost.
-func (p *pricing) cost(pr *PriceEntry, in, out int64) Cost {
-	c := Cost{Price: pr, InputTokens: in, OutputTokens: out}
+// tokenUse is the calls and tokens a Cost is priced from. in and out are
+// every call's tokens, cached ones included; cachedIn and cachedOut the
+// part of them that calls answered from the cache report.
+type tokenUse struct {
+	calls, cached                int
+	in, out, cachedIn, cachedOut int64
+}
+
+func (u *tokenUse) add(in, out int64, cached bool) {
+	u.calls++
+	u.in += in
+	u.out += out
+	if cached {
+		u.cached++
+		u.cachedIn += in
+		u.cachedOut += out
+	}
+}
+
+// useOf is the token use of a group of results.
+func useOf(c Calls) tokenUse {
+	return tokenUse{calls: c.N, cached: c.Cached, in: c.InputTokens, out: c.OutputTokens,
+		cachedIn: c.CachedInputTokens, cachedOut: c.CachedOutputTokens}
+}
+
+// cost prices the calls of u that were made (bench.Price.Cost); pr nil
+// gives an unpriced Cost.
+func (p *pricing) cost(pr *PriceEntry, u tokenUse) Cost {
+	c := Cost{Price: pr, InputTokens: u.in - u.cachedIn, OutputTokens: u.out - u.cachedOut,
+		Cached: u.cached, CachedInputTokens: u.cachedIn, CachedOutputTokens: u.cachedOut}
 	if pr == nil {
 		return c
 	}
-	c.Amount = float64(in)*pr.Input/1e6 + float64(out)*pr.Output/1e6
+	c.Amount = pr.Cost(c.InputTokens, c.OutputTokens)
 	if p.exchange != nil {
 		c.USD, c.CNY = p.exchange.Convert(c.Amount, pr.Currency)
 		c.Converted = true
@@ -272,9 +379,10 @@ func (p *pricing) cost(pr *PriceEntry, in, out int64) Cost {
 	return c
 }
 
-// applyCosts prices every cell and target of d, the judge's calls, and
-// the quotas, and marks the Pareto fronts (which need the costs).
-func applyCosts(d *Data, p pricing) {
+// applyCosts prices every cell and target of d, the judge calls of ju
+// (nil without a judge), and the quotas, and marks the Pareto fronts
+// (which need the costs).
+func applyCosts(d *Data, p pricing, ju *judgeUse) {
 	cs := &CostSummary{Exchange: p.exchange, ExchangeOrigin: p.exchangeOrigin, Notes: p.notes}
 	prices := make([]*PriceEntry, len(d.Targets))
 	listed := map[*PriceEntry]bool{}
@@ -291,7 +399,7 @@ func applyCosts(d *Data, p pricing) {
 		if prices[i] == nil {
 			cs.Unpriced = append(cs.Unpriced, t.Name)
 		}
-		t.Cost = p.cost(prices[i], t.InputTokens, t.OutputTokens)
+		t.Cost = p.cost(prices[i], useOf(t.Calls))
 	}
 	for si := range d.Suites {
 		s := &d.Suites[si]
@@ -300,7 +408,7 @@ func applyCosts(d *Data, p pricing) {
 			if c.NotRun {
 				continue
 			}
-			c.Cost = p.cost(prices[ti], c.InputTokens, c.OutputTokens)
+			c.Cost = p.cost(prices[ti], useOf(c.Calls))
 			if s.Binary {
 				for ri := range s.Rows {
 					if a := s.Rows[ri].Answers[ti]; a.Scored && passValue(a.Score) == 1 {
@@ -310,11 +418,33 @@ func applyCosts(d *Data, p pricing) {
 			}
 		}
 	}
-	if j := d.Judge; j != nil {
-		pr := p.lookup(j.Target)
-		list(pr)
-		c := p.cost(pr, j.InputTokens, j.OutputTokens)
-		cs.Judge = &c
+	if ju != nil {
+		judgePrices := make([]*PriceEntry, len(ju.judges))
+		for i, name := range ju.judges {
+			jt := ju.target(name)
+			pr := p.lookup(jt)
+			judgePrices[i] = pr
+			list(pr)
+			if pr == nil && !slices.Contains(cs.Unpriced, name) {
+				cs.Unpriced = append(cs.Unpriced, name)
+			}
+			var u tokenUse
+			if tu := ju.total[name]; tu != nil {
+				u = *tu
+			}
+			cs.Judging = append(cs.Judging, Judging{Judge: jt, Calls: u.calls, Cost: p.cost(pr, u)})
+		}
+		for si := range d.Suites {
+			s := &d.Suites[si]
+			for ti := range s.Cells {
+				c := &s.Cells[ti]
+				for i, name := range ju.judges {
+					if u := ju.cells[judgedCell{suite: s.Name, target: c.Target, judge: name}]; u != nil {
+						c.Judging = append(c.Judging, Judging{Judge: cs.Judging[i].Judge, Calls: u.calls, Cost: p.cost(judgePrices[i], *u)})
+					}
+				}
+			}
+		}
 	}
 
 	// The one currency costs can be compared in.
@@ -332,23 +462,28 @@ func applyCosts(d *Data, p pricing) {
 		}
 	}
 	for i := range d.Targets {
+		cs.AnswerTotal.add(d.Targets[i].Cost)
 		cs.Total.add(d.Targets[i].Cost)
 	}
-	if cs.Judge != nil {
-		cs.Total.add(*cs.Judge)
+	for _, j := range cs.Judging {
+		cs.JudgeTotal.add(j.Cost)
+		cs.Total.add(j.Cost)
 	}
-	cs.Total.Converted = p.exchange != nil
+	converted := p.exchange != nil
+	cs.Total.Converted, cs.AnswerTotal.Converted, cs.JudgeTotal.Converted = converted, converted, converted
 
 	for _, q := range p.quotas {
 		for i := range d.Targets {
 			if t := &d.Targets[i]; t.Name == q.Target {
 				q.InRun = true
-				q.Used += t.InputTokens + t.OutputTokens
+				q.Used += t.Cost.InputTokens + t.Cost.OutputTokens
 			}
 		}
-		if j := d.Judge; j != nil && j.Target.Name == q.Target {
-			q.InRun = true
-			q.Used += j.InputTokens + j.OutputTokens
+		for _, j := range cs.Judging {
+			if j.Judge.Name == q.Target {
+				q.InRun = true
+				q.Used += j.Cost.InputTokens + j.Cost.OutputTokens
+			}
 		}
 		cs.Quotas = append(cs.Quotas, q)
 	}

@@ -300,14 +300,18 @@ func TestCostsJudge(t *testing.T) {
 		Prices: []bench.Price{{Model: "claude-judge", Input: 1e6, Output: 1e6, Currency: bench.USD, Date: "2026"}},
 		Quotas: []bench.Quota{{Target: "referee", Tokens: 1000}},
 	}})
-	if d.Judge == nil || d.Cost.Judge == nil {
-		t.Fatal("no judge cost")
+	if d.Judge == nil || len(d.Cost.Judging) != 1 {
+		t.Fatalf("judging = %+v, want one judge target", d.Cost.Judging)
 	}
 	in, out := d.Judge.InputTokens, d.Judge.OutputTokens
 	if in+out == 0 {
 		t.Fatal("the judge fixture has no tokens: the test proves nothing")
 	}
-	if got, want := d.Cost.Judge.Amount, float64(in+out); got != want {
+	j := d.Cost.Judging[0]
+	if j.Judge.Name != "referee" || j.Calls != d.Judge.N {
+		t.Errorf("judging %s with %d calls, want referee with %d", j.Judge.Name, j.Calls, d.Judge.N)
+	}
+	if got, want := j.Cost.Amount, float64(in+out); got != want {
 		t.Errorf("judge cost = %v, want %v (1 per token)", got, want)
 	}
 	q := d.Cost.Quotas[0]

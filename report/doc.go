@@ -25,11 +25,22 @@
 //
 // Build also prices every cell and target (cost.go: tokens × the price of
 // the target's model from bench's built-in table, replaced per model by the
-// run's recorded config and Options.Pricing, in both USD and CNY when an
-// exchange rate is set), marks each suite's quality-vs-cost and
-// quality-vs-latency Pareto fronts (pareto.go), and, when the source is a
-// HistorySource, reads the config's earlier completed runs for the trend
-// and the changed-since-previous marks (trend.go).
+// run's recorded config and Options.Pricing, found and applied by
+// bench.FindPrice and bench.Price.Cost as bench's budget does, in both USD
+// and CNY when an exchange rate is set) and the judge's calls, per judge
+// target and per judged cell, apart from the targets' own costs (judging
+// is in the run's total, never in a target's cost or its cost per correct
+// answer); marks each suite's quality-vs-cost and quality-vs-latency Pareto
+// fronts (pareto.go); and, when the source is a HistorySource, reads the
+// config's earlier completed runs for the trend and the
+// changed-since-previous marks (trend.go).
+//
+// Results and judge calls answered from the cache (llmbench run --cache)
+// were not sent in the run: they cost nothing in it, and their timings are
+// an earlier call's. They count in scores, calls and tokens, are counted
+// as cached in every output, and are left out of every latency figure,
+// plot and front (and of the trend's and Diff's latencies), since they
+// were not timed in this run.
 //
 // Rendering is deterministic: no generation time, no randomness (the
 // bootstrap has a fixed seed), a fixed palette indexed by sorted target

@@ -20,6 +20,7 @@ var CSVHeader = []string{
 	"input_tokens", "output_tokens",
 	"currency", "cost", "cost_usd", "cost_cny", "cost_per_correct",
 	"pareto_cost", "pareto_latency",
+	"cached", "judge_calls", "judge_cached", "judge_cost_usd", "judge_cost_cny",
 }
 
 // WriteCSV writes one row per (suite, target) after CSVHeader, suites in
@@ -39,7 +40,15 @@ var CSVHeader = []string{
 //     empty when the model has no price; cost_per_correct (pass/fail
 //     suites) is in the price's currency;
 //   - pareto_cost and pareto_latency say whether the cell is on the
-//     suite's quality-vs-cost and quality-vs-latency fronts.
+//     suite's quality-vs-cost and quality-vs-latency fronts;
+//   - cached counts the cell's results answered from the cache: they are
+//     in calls, the scores and the tokens, not in the latencies, and cost
+//     nothing (cost prices the other calls; cost_per_correct every answer);
+//   - judge_calls and judge_cached count the judge calls about the cell's
+//     answers and those of them answered from the cache; judge_cost_usd
+//     and judge_cost_cny are what judging them cost (not in cost), filled
+//     when known: 0 without judge calls, empty when the judge has no price
+//     or its currency cannot be converted.
 //
 // Numbers are written at full precision. Empty means unknown.
 func WriteCSV(w io.Writer, d *Data) error {
@@ -84,6 +93,19 @@ func WriteCSV(w io.Writer, d *Data) error {
 				row = append(row, "", "", "", "", "")
 			}
 			row = append(row, strconv.FormatBool(c.Front.Cost), strconv.FormatBool(c.Front.Latency))
+			calls, cached, total, priced := judgingSum(c.Judging)
+			row = append(row, strconv.Itoa(c.Cached), strconv.Itoa(calls), strconv.Itoa(cached))
+			for _, cur := range []string{bench.USD, bench.CNY} {
+				v, ok := total.In(cur)
+				switch {
+				case calls == 0:
+					row = append(row, "0")
+				case priced && ok:
+					row = append(row, fnum(v))
+				default:
+					row = append(row, "")
+				}
+			}
 			if err := cw.Write(row); err != nil {
 				return fmt.Errorf("write csv: %w", err)
 			}
@@ -94,4 +116,17 @@ func WriteCSV(w io.Writer, d *Data) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// judgingSum adds up js: its calls, those from the cache, the total of
+// their costs, and whether every judge target in it has a price.
+func judgingSum(js []Judging) (calls, cached int, total Total, priced bool) {
+	priced = true
+	for _, j := range js {
+		calls += j.Calls
+		cached += j.Cost.Cached
+		total.add(j.Cost)
+		priced = priced && j.Cost.Priced()
+	}
+	return calls, cached, total, priced
 }

@@ -24,23 +24,27 @@ const JSONSchema = "llmbench.report/v1"
 //	  "level": 0.95,                    // confidence level of every interval
 //	  "simulated": bool,                // some target is the simulator
 //	  "targets": [{"name", "provider", "model", "api", "baseline", "simulated",
-//	               "calls", "errors", "refusals", "error_classes": [{"class", "n"}],
+//	               "calls", "cached", "errors", "refusals", "error_classes": [{"class", "n"}],
 //	               "latency_ms": Lat, "ttft_ms": Lat, "output_tokens_per_s",
 //	               "input_tokens", "output_tokens", "cost": Cost}],
 //	  "suites": [{"name", "scorer", "kind": "pass_rate"|"mean", "repeats",
 //	              "cells": [{"target", "baseline", "simulated", "ran",
 //	                         "score": Interval|null, "samples", "unscored", "repeat_sd",
 //	                         "pass_at_k": [{"k", "score": Interval, "short"}],
-//	                         "calls", "errors", "refusals", "error_classes",
+//	                         "calls", "cached", "errors", "refusals", "error_classes",
 //	                         "latency_ms": Lat, "ttft_ms": Lat, "input_tokens", "output_tokens",
 //	                         "comparison": Comparison|null, "cost": Cost,
-//	                         "pareto": {"cost": bool, "latency": bool}}]}],
+//	                         "pareto": {"cost": bool, "latency": bool},
+//	                         "judging": [Judging]}]}],     // judging this cell's answers
 //	  "cost": {"currency": "USD"|"CNY"|"", "exchange": {"usd_cny", "date", "source", "from"}|null,
-//	           "prices": [Price], "unpriced": [target], "judge": Cost|null,
-//	           "total": {"usd": n|null, "cny": n|null, "converted": bool},
+//	           "prices": [Price], "unpriced": [target or judge],
+//	           "judge": Cost|null,              // the run's judge's calls (judging[0].cost)
+//	           "judging": [Judging],            // per judge target
+//	           "total": Total,                  // answers and judging
+//	           "answer_total": Total, "judge_total": Total,
 //	           "quotas": [{"target", "tokens", "used", "fraction", "note", "in_run", "from"}],
 //	           "notes": [string]},
-//	  "judge": {"name", "provider", "model", "judge_only", "calls", "errors",
+//	  "judge": {"name", "provider", "model", "judge_only", "calls", "cached", "errors",
 //	            "unparseable", "input_tokens", "output_tokens"}|null,
 //	  "previous": {"run", "changed_answers", "changed_rows"}|null,
 //	  "trend": {"runs": [{"id", "started"}],
@@ -56,13 +60,21 @@ const JSONSchema = "llmbench.report/v1"
 //	Comparison = {"baseline", "delta": Interval, "p", "test", "significant",
 //	              "verdict": "better"|"worse"|"same"|"no_pairs", "text" (as in the HTML),
 //	              "better", "worse", "same", "partial", "excluded": {"errors", "refusals", "missing"}}
-//	Cost       = {"priced", "currency", "amount", "usd", "cny", "per_correct", "price": Price}
-//	             (amounts null when unknown: no price, or no rate to convert)
+//	Cost       = {"priced", "currency", "amount", "usd", "cny", "per_correct", "price": Price,
+//	              "input_tokens", "output_tokens", "cached", "cached_input_tokens", "cached_output_tokens"}
+//	             (amounts null when unknown: no price, or no rate to convert; amount
+//	             prices the calls made, cached calls cost nothing; per_correct prices
+//	             every answer, cached ones included)
+//	Judging    = {"judge", "provider", "model", "calls", "cost": Cost}
+//	Total      = {"usd": n|null, "cny": n|null, "converted": bool}
 //	Price      = {"model", "provider", "input", "output", "currency", "date", "source", "from"}
 //	Change     = {"delta", "n", "p", "test", "significant", "drop"}
 //
-// Numbers are at full precision; a value that is not finite is written
-// as null. The per-case answers are in the HTML report only.
+// Latencies (latency_ms, ttft_ms) are over calls made in this run: results
+// answered from the cache ("cached") are counted in calls, scores and
+// tokens but not timed. Numbers are at full precision; a value that is not
+// finite is written as null. The per-case answers are in the HTML report
+// only.
 func WriteJSON(w io.Writer, d *Data) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -131,6 +143,19 @@ type (
 		CNY        *float64 `json:"cny"`
 		PerCorrect *float64 `json:"per_correct"`
 		Price      *jPrice  `json:"price"`
+		// Tokens priced, and the calls from the cache that cost nothing.
+		InputTokens        int64 `json:"input_tokens"`
+		OutputTokens       int64 `json:"output_tokens"`
+		Cached             int   `json:"cached"`
+		CachedInputTokens  int64 `json:"cached_input_tokens"`
+		CachedOutputTokens int64 `json:"cached_output_tokens"`
+	}
+	jJudging struct {
+		Judge    string `json:"judge"`
+		Provider string `json:"provider"`
+		Model    string `json:"model"`
+		Calls    int    `json:"calls"`
+		Cost     jCost  `json:"cost"`
 	}
 	jTarget struct {
 		Name         string   `json:"name"`
@@ -140,6 +165,7 @@ type (
 		Baseline     bool     `json:"baseline"`
 		Simulated    bool     `json:"simulated"`
 		Calls        int      `json:"calls"`
+		Cached       int      `json:"cached"`
 		Errors       int      `json:"errors"`
 		Refusals     int      `json:"refusals"`
 		ErrorClasses []jClass `json:"error_classes"`
@@ -189,6 +215,7 @@ type (
 		RepeatSD     *float64     `json:"repeat_sd"`
 		PassK        []jPassK     `json:"pass_at_k"`
 		Calls        int          `json:"calls"`
+		Cached       int          `json:"cached"`
 		Errors       int          `json:"errors"`
 		Refusals     int          `json:"refusals"`
 		ErrorClasses []jClass     `json:"error_classes"`
@@ -199,6 +226,7 @@ type (
 		Comparison   *jComparison `json:"comparison"`
 		Cost         jCost        `json:"cost"`
 		Pareto       jPareto      `json:"pareto"`
+		Judging      []jJudging   `json:"judging"`
 	}
 	jSuite struct {
 		Name    string  `json:"name"`
@@ -228,14 +256,17 @@ type (
 		From     string  `json:"from"`
 	}
 	jCostReport struct {
-		Currency string     `json:"currency"`
-		Exchange *jExchange `json:"exchange"`
-		Prices   []jPrice   `json:"prices"`
-		Unpriced []string   `json:"unpriced"`
-		Judge    *jCost     `json:"judge"`
-		Total    jTotal     `json:"total"`
-		Quotas   []jQuota   `json:"quotas"`
-		Notes    []string   `json:"notes"`
+		Currency    string     `json:"currency"`
+		Exchange    *jExchange `json:"exchange"`
+		Prices      []jPrice   `json:"prices"`
+		Unpriced    []string   `json:"unpriced"`
+		Judge       *jCost     `json:"judge"`
+		Judging     []jJudging `json:"judging"`
+		Total       jTotal     `json:"total"`
+		AnswerTotal jTotal     `json:"answer_total"`
+		JudgeTotal  jTotal     `json:"judge_total"`
+		Quotas      []jQuota   `json:"quotas"`
+		Notes       []string   `json:"notes"`
 	}
 	jJudge struct {
 		Name         string `json:"name"`
@@ -243,6 +274,7 @@ type (
 		Model        string `json:"model"`
 		JudgeOnly    bool   `json:"judge_only"`
 		Calls        int    `json:"calls"`
+		Cached       int    `json:"cached"`
 		Errors       int    `json:"errors"`
 		Unparseable  int    `json:"unparseable"`
 		InputTokens  int64  `json:"input_tokens"`
@@ -344,7 +376,8 @@ func jPriceOf(p *PriceEntry) *jPrice {
 }
 
 func jCostOf(c Cost) jCost {
-	j := jCost{Priced: c.Priced(), Price: jPriceOf(c.Price)}
+	j := jCost{Priced: c.Priced(), Price: jPriceOf(c.Price), InputTokens: c.InputTokens, OutputTokens: c.OutputTokens,
+		Cached: c.Cached, CachedInputTokens: c.CachedInputTokens, CachedOutputTokens: c.CachedOutputTokens}
 	if !c.Priced() {
 		return j
 	}
@@ -357,6 +390,25 @@ func jCostOf(c Cost) jCost {
 	}
 	if v, ok := c.PerCorrect(); ok {
 		j.PerCorrect = num(v)
+	}
+	return j
+}
+
+func jJudgingOf(js []Judging) []jJudging {
+	out := make([]jJudging, 0, len(js))
+	for _, j := range js {
+		out = append(out, jJudging{Judge: j.Judge.Name, Provider: j.Judge.Provider, Model: j.Judge.Model, Calls: j.Calls, Cost: jCostOf(j.Cost)})
+	}
+	return out
+}
+
+func jTotalOf(t Total) jTotal {
+	j := jTotal{Converted: t.Converted}
+	if t.HasUSD {
+		j.USD = num(t.USD)
+	}
+	if t.HasCNY {
+		j.CNY = num(t.CNY)
 	}
 	return j
 }
@@ -378,7 +430,7 @@ func jsonOf(d *Data) jReport {
 	}
 	for _, t := range d.Targets {
 		jt := jTarget{Name: t.Name, Provider: t.Provider, Model: t.Model, API: t.API, Baseline: t.Baseline, Simulated: t.Simulated,
-			Calls: t.N, Errors: t.Errors, Refusals: t.Refusals, ErrorClasses: jClasses(t.ErrorClasses),
+			Calls: t.N, Cached: t.Cached, Errors: t.Errors, Refusals: t.Refusals, ErrorClasses: jClasses(t.ErrorClasses),
 			Latency: jLatOf(t.Latency), TTFT: jLatOf(t.TTFT), InputTokens: t.InputTokens, OutputTokens: t.OutputTokens,
 			Cost: jCostOf(t.Cost)}
 		if t.TokensPerSecond > 0 {
@@ -392,9 +444,10 @@ func jsonOf(d *Data) jReport {
 		for _, c := range s.Cells {
 			jc := jCell{Target: c.Target, Baseline: c.Baseline, Simulated: c.Simulated, Ran: !c.NotRun,
 				Samples: c.Samples, Unscored: c.Unscored, PassK: []jPassK{},
-				Calls: c.N, Errors: c.Errors, Refusals: c.Refusals, ErrorClasses: jClasses(c.ErrorClasses),
+				Calls: c.N, Cached: c.Cached, Errors: c.Errors, Refusals: c.Refusals, ErrorClasses: jClasses(c.ErrorClasses),
 				Latency: jLatOf(c.Latency), TTFT: jLatOf(c.TTFT), InputTokens: c.InputTokens, OutputTokens: c.OutputTokens,
-				Cost: jCostOf(c.Cost), Pareto: jPareto{Cost: c.Front.Cost, Latency: c.Front.Latency}}
+				Cost: jCostOf(c.Cost), Pareto: jPareto{Cost: c.Front.Cost, Latency: c.Front.Latency},
+				Judging: jJudgingOf(c.Judging)}
 			if c.Score.N > 0 {
 				iv := jIntervalOf(c.Score)
 				jc.Score = &iv
@@ -424,17 +477,12 @@ func jsonOf(d *Data) jReport {
 			jc.Prices = append(jc.Prices, *jPriceOf(&cs.Prices[i]))
 		}
 		jc.Unpriced = append(jc.Unpriced, cs.Unpriced...)
-		if cs.Judge != nil {
-			j := jCostOf(*cs.Judge)
+		if len(cs.Judging) > 0 {
+			j := jCostOf(cs.Judging[0].Cost)
 			jc.Judge = &j
 		}
-		jc.Total.Converted = cs.Total.Converted
-		if cs.Total.HasUSD {
-			jc.Total.USD = num(cs.Total.USD)
-		}
-		if cs.Total.HasCNY {
-			jc.Total.CNY = num(cs.Total.CNY)
-		}
+		jc.Judging = jJudgingOf(cs.Judging)
+		jc.Total, jc.AnswerTotal, jc.JudgeTotal = jTotalOf(cs.Total), jTotalOf(cs.AnswerTotal), jTotalOf(cs.JudgeTotal)
 		for _, q := range cs.Quotas {
 			jc.Quotas = append(jc.Quotas, jQuota{Target: q.Target, Tokens: q.Tokens, Used: q.Used, Fraction: q.Fraction(), Note: q.Note, InRun: q.InRun, From: q.Origin})
 		}
@@ -443,7 +491,7 @@ func jsonOf(d *Data) jReport {
 	}
 	if j := d.Judge; j != nil {
 		r.Judge = &jJudge{Name: j.Target.Name, Provider: j.Target.Provider, Model: j.Target.Model, JudgeOnly: j.Only,
-			Calls: j.N, Errors: j.Errors, Unparseable: j.Unparseable, InputTokens: j.InputTokens, OutputTokens: j.OutputTokens}
+			Calls: j.N, Cached: j.Cached, Errors: j.Errors, Unparseable: j.Unparseable, InputTokens: j.InputTokens, OutputTokens: j.OutputTokens}
 	}
 	if p := d.Previous; p != nil {
 		r.Previous = &jPrevious{Run: p.ID, ChangedAnswers: p.Answers, ChangedRows: p.Rows}

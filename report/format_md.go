@@ -13,8 +13,10 @@ import (
 //	| target | score [95% CI] | n | Δ vs baseline | errors | refusals | p50 | cost |
 //
 // with the same figures as the HTML report (pass rates in percent, deltas
-// in percentage points, "~" when not significant), then the cost total,
-// quota use, the changed-since-previous count and significant drops.
+// in percentage points, "~" when not significant; cost is the answers'
+// own), then the cost total with each judge target's judging, quota use,
+// the results answered from the cache, the changed-since-previous count
+// and significant drops.
 // Every name and message is escaped so it shows as text, never as
 // Markdown or HTML.
 func WriteMarkdown(w io.Writer, d *Data) error {
@@ -99,10 +101,16 @@ func WriteMarkdown(w io.Writer, d *Data) error {
 			fmt.Fprintf(bw, " at %s CNY/USD (%s)", fnum(e.USDCNY), mdText(e.Date))
 		}
 		fmt.Fprint(bw, ".")
+		for _, j := range cs.Judging {
+			fmt.Fprintf(bw, " Judging by %s: %s, in the total.", mdText(j.Judge.Name), judgingText(j))
+		}
 		for _, q := range cs.Quotas {
 			fmt.Fprintf(bw, " Quota %s: %d of %d free tokens used (%s).", mdText(q.Target), q.Used, q.Tokens, pctText(q.Fraction()))
 		}
 		fmt.Fprint(bw, "\n\n")
+	}
+	if c := cachedText(d); c != "" {
+		fmt.Fprintf(bw, "From the cache: %s results, not sent in this run: no cost, and left out of p50.\n\n", mdText(c))
 	}
 	if p := d.Previous; p != nil {
 		fmt.Fprintf(bw, "Changed since run %s: %s in %s.\n\n", mdCode(p.ID), plural(p.Answers, "answer"), plural(p.Rows, "row"))

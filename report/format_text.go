@@ -7,8 +7,9 @@ import (
 )
 
 // writeMoreText ends the terminal summary with what needs prices or
-// history: each target's cost and the total, quota use, the answers
-// changed since the previous run, and the significant drops of the trend.
+// history: each target's cost, each judge target's judging and the total,
+// quota use, the answers changed since the previous run, and the
+// significant drops of the trend.
 func writeMoreText(w io.Writer, d *Data) {
 	var lines []string
 	if cs := d.Cost; cs != nil && (len(cs.Prices) > 0 || len(cs.Quotas) > 0) {
@@ -16,8 +17,8 @@ func writeMoreText(w io.Writer, d *Data) {
 		for _, t := range d.Targets {
 			parts = append(parts, t.Name+" "+costText(t.Cost))
 		}
-		if cs.Judge != nil && d.Judge != nil {
-			parts = append(parts, "judge "+d.Judge.Target.Name+" "+costText(*cs.Judge))
+		for _, j := range cs.Judging {
+			parts = append(parts, "judging by "+j.Judge.Name+" "+judgingText(j))
 		}
 		line := "cost: " + strings.Join(parts, ", ") + "; total " + totalText(cs.Total)
 		if e := cs.Exchange; e != nil {
@@ -56,4 +57,37 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// judgingText is a judge target's spend with its calls: "$0.0123 (14
+// calls, 3 from the cache)".
+func judgingText(j Judging) string {
+	s := costText(j.Cost) + " (" + plural(j.Calls, "call")
+	if j.Cost.Cached > 0 {
+		s += fmt.Sprintf(", %d from the cache", j.Cost.Cached)
+	}
+	return s + ")"
+}
+
+// cachedText says how many results of each target came from the cache:
+// "gpt-4o 4 of 10, claude 10 of 10"; "" when none did.
+func cachedText(d *Data) string {
+	var parts []string
+	for _, t := range d.Targets {
+		if t.Cached > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d of %d", t.Name, t.Cached, t.N))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// anyCached reports whether any result or judge call of d came from the
+// cache.
+func anyCached(d *Data) bool {
+	for _, t := range d.Targets {
+		if t.Cached > 0 {
+			return true
+		}
+	}
+	return d.Judge != nil && d.Judge.Cached > 0
 }

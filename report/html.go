@@ -35,6 +35,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"answerScore": answerScoreText,
 	"paged":       func(s SuiteSummary) bool { return paged(&s) },
 	"pageSize":    func() int { return PageSize },
+	"anyCached":   anyCached,
+	"suiteCached": suiteCached,
 }).Parse(htmlSource))
 
 // answerScoreText is one answer's score for the drill-down: pass or fail
@@ -215,4 +217,13 @@ func deltaClass(c *Comparison) string {
 // from a suite through unescaped.
 func thumbURL(t Thumbnail) template.URL {
 	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(t.PNG))
+}
+
+// suiteCached counts the results of suite s answered from the cache.
+func suiteCached(s SuiteSummary) int {
+	n := 0
+	for _, c := range s.Cells {
+		n += c.Cached
+	}
+	return n
 }

@@ -60,10 +60,16 @@ type JudgeCalls struct {
 	// ErrorClasses breaks Errors down by class, in the order of
 	// providers.Classes (unknown classes last, by name).
 	ErrorClasses []ClassCount
+	// Cached counts the calls answered from the cache (llmbench run
+	// --cache): the judge was not called, so they cost nothing (see
+	// CostSummary.Judging) and are left out of Latency.
+	Cached int
 	// Latency is over the calls that returned an answer (Unparseable
-	// included: the judge answered).
+	// included: the judge answered) in this run: calls answered from the
+	// cache carry an earlier call's timings and are left out.
 	Latency Latencies
-	// InputTokens and OutputTokens are summed over all judge calls.
+	// InputTokens and OutputTokens are summed over all judge calls,
+	// cached ones included.
 	InputTokens, OutputTokens int64
 }
 
@@ -82,7 +88,10 @@ func (a *judgeAcc) add(c *results.JudgeCall) {
 	a.out.N++
 	a.out.InputTokens += int64(c.InputTokens)
 	a.out.OutputTokens += int64(c.OutputTokens)
-	answered := c.OK() || c.ErrorCode == unparseableCode
+	answered := (c.OK() || c.ErrorCode == unparseableCode) && !c.Cached
+	if c.Cached {
+		a.out.Cached++
+	}
 	if !c.OK() {
 		a.out.Errors++
 		if c.ErrorCode == unparseableCode {
@@ -105,22 +114,81 @@ func (a *judgeAcc) finish() JudgeCalls {
 	return a.out
 }
 
+// judgeUse is what a run's judge calls used, for the Cost section: per
+// judge target, and per judged (suite, target) and judge target.
+type judgeUse struct {
+	// judges are the judge targets: the run's judge first, then those the
+	// calls name, in order of first call.
+	judges []string
+	// recorded are the run's recorded targets by name (the judge's among
+	// them when it was recorded).
+	recorded map[string]results.Target
+	total    map[string]*tokenUse
+	cells    map[judgedCell]*tokenUse
+}
+
+// judgedCell is the judge calls of one judge target about the answers of
+// one (suite, target).
+type judgedCell struct{ suite, target, judge string }
+
+func newJudgeUse(judge string, targets []results.Target) *judgeUse {
+	u := &judgeUse{recorded: map[string]results.Target{}, total: map[string]*tokenUse{}, cells: map[judgedCell]*tokenUse{}}
+	for _, t := range targets {
+		u.recorded[t.Name] = t
+	}
+	u.judge(judge)
+	return u
+}
+
+// judge returns the use of judge target name, adding it when new.
+func (u *judgeUse) judge(name string) *tokenUse {
+	t := u.total[name]
+	if t == nil {
+		t = &tokenUse{}
+		u.total[name] = t
+		u.judges = append(u.judges, name)
+	}
+	return t
+}
+
+func (u *judgeUse) add(c *results.JudgeCall) {
+	in, out := int64(c.InputTokens), int64(c.OutputTokens)
+	u.judge(c.JudgeTarget).add(in, out, c.Cached)
+	k := judgedCell{suite: c.Suite, target: c.Target, judge: c.JudgeTarget}
+	cell := u.cells[k]
+	if cell == nil {
+		cell = &tokenUse{}
+		u.cells[k] = cell
+	}
+	cell.add(in, out, c.Cached)
+}
+
+// target is judge target name as recorded with the run, or only its name.
+func (u *judgeUse) target(name string) results.Target {
+	if t, ok := u.recorded[name]; ok {
+		return t
+	}
+	return results.Target{Name: name}
+}
+
 // readJudge reads the run's judge from src when src records one. It
-// returns the summary (nil without a judge) and the targets to report: a
-// judge that answers no suite is taken out of them, so it gets no column.
-func readJudge(ctx context.Context, src Source, runID string, targets []results.Target) (*JudgeSummary, []results.Target, error) {
+// returns the summary (nil without a judge), the targets to report (a
+// judge that answers no suite is taken out of them, so it gets no column),
+// and what the judge calls used (nil without a judge).
+func readJudge(ctx context.Context, src Source, runID string, targets []results.Target) (*JudgeSummary, []results.Target, *judgeUse, error) {
 	js, ok := src.(JudgeSource)
 	if !ok {
-		return nil, targets, nil
+		return nil, targets, nil, nil
 	}
 	judged, err := js.Judges(ctx, runID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read judges of run %s: %w", runID, err)
+		return nil, nil, nil, fmt.Errorf("read judges of run %s: %w", runID, err)
 	}
 	if len(judged) == 0 {
-		return nil, targets, nil
+		return nil, targets, nil, nil
 	}
 	j := &JudgeSummary{Target: results.Target{Name: judged[0].Judge}, Only: judged[0].JudgeOnly}
+	use := newJudgeUse(j.Target.Name, targets)
 	kept := make([]results.Target, 0, len(targets))
 	for _, t := range targets {
 		if t.Name == j.Target.Name {
@@ -139,9 +207,10 @@ func readJudge(ctx context.Context, src Source, runID string, targets []results.
 	var all judgeAcc
 	for c, err := range js.JudgeCalls(ctx, runID) {
 		if err != nil {
-			return nil, nil, fmt.Errorf("read judge calls of run %s: %w", runID, err)
+			return nil, nil, nil, fmt.Errorf("read judge calls of run %s: %w", runID, err)
 		}
 		all.add(&c)
+		use.add(&c)
 		if i, ok := idx[c.Suite]; ok {
 			accs[i].add(&c)
 		}
@@ -150,7 +219,7 @@ func readJudge(ctx context.Context, src Source, runID string, targets []results.
 		j.Suites = append(j.Suites, JudgeSuiteSummary{Suite: s.Suite, Mode: s.Mode, Rubric: s.Rubric, JudgeCalls: accs[i].finish()})
 	}
 	j.JudgeCalls = all.finish()
-	return j, kept, nil
+	return j, kept, use, nil
 }
 
 // Name says who judged: "referee (anthropic claude-sonnet)".
@@ -191,7 +260,11 @@ func writeJudgeLine(w io.Writer, d *Data) {
 	if j.Target.Simulated {
 		name += " (simulated)"
 	}
-	fmt.Fprintf(w, "judge: %s, %s; %s; %d judge calls, %s", name, role, j.Modes(), j.N, judgeErrorsText(j.JudgeCalls))
+	fmt.Fprintf(w, "judge: %s, %s; %s; %d judge calls", name, role, j.Modes(), j.N)
+	if j.Cached > 0 {
+		fmt.Fprintf(w, " (%d from the cache)", j.Cached)
+	}
+	fmt.Fprintf(w, ", %s", judgeErrorsText(j.JudgeCalls))
 	fmt.Fprintf(w, ", p50 %s, tokens %d in / %d out\n", durText(j.Latency.P50), j.InputTokens, j.OutputTokens)
 }
 

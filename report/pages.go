@@ -59,11 +59,17 @@ type jsonAnswer struct {
 	Score      string `json:"s,omitempty"`
 	ErrorClass string `json:"e,omitempty"`
 	ErrorMsg   string `json:"em,omitempty"`
-	Latency    string `json:"t,omitempty"`
-	Lost       bool   `json:"l,omitempty"`
-	Changed    bool   `json:"c,omitempty"`
-	Was        string `json:"w,omitempty"`
+	// Latency is the answer's latency as text, or cachedLabel for an
+	// answer from the cache.
+	Latency string `json:"t,omitempty"`
+	Lost    bool   `json:"l,omitempty"`
+	Changed bool   `json:"c,omitempty"`
+	Was     string `json:"w,omitempty"`
 }
+
+// cachedLabel stands for the latency of an answer from the cache in the
+// drill-down rows.
+const cachedLabel = "from the cache"
 
 func toJSONRow(r *Row, binary bool) jsonRow {
 	j := jsonRow{ID: r.CaseID, Repeat: r.Repeat, Prompt: r.Prompt, Cut: r.PromptTruncated, Refs: r.References, Lost: r.Lost, Changed: r.Changed}
@@ -87,7 +93,11 @@ func toJSONRow(r *Row, binary bool) jsonRow {
 		if a.ErrorClass == "" && a.Scored {
 			ja.Score = answerScoreText(a, binary)
 		}
-		if a.Latency > 0 {
+		switch {
+		case a.Cached:
+			// Not a timing of this run (as in the unpaged table).
+			ja.Latency = cachedLabel
+		case a.Latency > 0:
 			ja.Latency = durText(a.Latency)
 		}
 		if a.Changed {

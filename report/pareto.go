@@ -25,11 +25,14 @@ import (
 type Front struct {
 	// Cost is true when the cell is on the quality-vs-cost front, costs
 	// compared in CostSummary.Currency (false when the target has no
-	// price, or the costs share no currency). Fronts are marked only where
-	// at least two targets can be compared.
+	// price, or the costs share no currency). The cost is the cell's
+	// Cost.ListAmount: every answer priced, cached ones included, so an
+	// answer the cache served does not make a target look cheaper. Fronts
+	// are marked only where at least two targets can be compared.
 	Cost bool
 	// Latency is true when the cell is on the quality-vs-latency front,
-	// latency being the p50 of the cell's successful calls.
+	// latency being the p50 of the cell's successful calls made in this
+	// run (Calls.Latency: cached answers are not timed).
 	Latency bool
 }
 
@@ -61,9 +64,15 @@ type paretoPoint struct {
 	x, y   float64
 }
 
-// paretoPoints lists the cells of suite s with a score and a value on the
-// x axis: cost in currency cur (axis "cost") or p50 latency in seconds.
-func paretoPoints(s *SuiteSummary, axis, cur string) []paretoPoint {
+// paretoPoints lists the cells of suite s of d with a score and a value on
+// the x axis: list cost in CostSummary.Currency (axis "cost") or p50
+// latency in seconds.
+func paretoPoints(d *Data, s *SuiteSummary, axis string) []paretoPoint {
+	cur := ""
+	var ex *bench.Exchange
+	if d.Cost != nil {
+		cur, ex = d.Cost.Currency, d.Cost.Exchange
+	}
 	var pts []paretoPoint
 	for i := range s.Cells {
 		c := &s.Cells[i]
@@ -73,7 +82,7 @@ func paretoPoints(s *SuiteSummary, axis, cur string) []paretoPoint {
 		var x float64
 		switch axis {
 		case "cost":
-			v, ok := c.Cost.In(cur)
+			v, ok := c.Cost.listIn(cur, ex)
 			if cur == "" || !ok {
 				continue
 			}
@@ -91,14 +100,10 @@ func paretoPoints(s *SuiteSummary, axis, cur string) []paretoPoint {
 
 // markFronts sets every cell's Front, suite by suite.
 func markFronts(d *Data) {
-	cur := ""
-	if d.Cost != nil {
-		cur = d.Cost.Currency
-	}
 	for si := range d.Suites {
 		s := &d.Suites[si]
 		for _, axis := range []string{"cost", "latency"} {
-			pts := paretoPoints(s, axis, cur)
+			pts := paretoPoints(d, s, axis)
 			if len(pts) < 2 {
 				// One point is trivially on its own front: no mark.
 				continue
@@ -135,7 +140,7 @@ func paretoPlots(d *Data, s *SuiteSummary) (ParetoPlots, error) {
 	if d.Cost != nil {
 		cur = d.Cost.Currency
 	}
-	costPts := paretoPoints(s, "cost", cur)
+	costPts := paretoPoints(d, s, "cost")
 	in := map[int]bool{}
 	for _, p := range costPts {
 		in[p.target] = true
@@ -155,7 +160,7 @@ func paretoPlots(d *Data, s *SuiteSummary) (ParetoPlots, error) {
 	if pp.Cost, err = paretoPlot(d, s, costPts, xLabel, func(c *Cell) bool { return c.Front.Cost }, "Quality vs cost"); err != nil {
 		return pp, fmt.Errorf("quality vs cost: %w", err)
 	}
-	if pp.Latency, err = paretoPlot(d, s, paretoPoints(s, "latency", ""), "p50 latency (seconds)", func(c *Cell) bool { return c.Front.Latency }, "Quality vs latency"); err != nil {
+	if pp.Latency, err = paretoPlot(d, s, paretoPoints(d, s, "latency"), "p50 latency (seconds)", func(c *Cell) bool { return c.Front.Latency }, "Quality vs latency"); err != nil {
 		return pp, fmt.Errorf("quality vs latency: %w", err)
 	}
 	return pp, nil

@@ -174,7 +174,7 @@ type CellDiff struct {
 	// minimum effect, in case order.
 	Flipped []Flip
 	// LatBefore and LatAfter are latency percentiles of successful calls
-	// on shared cases.
+	// on shared cases, made in each run (not answered from the cache).
 	LatBefore, LatAfter Latencies
 	// ErrBefore/ErrAfter and RefBefore/RefAfter are error and refusal
 	// counts over the (case, repeat) calls both runs made on shared-hash
@@ -183,7 +183,8 @@ type CellDiff struct {
 	ErrBefore, ErrAfter, RefBefore, RefAfter Rate
 	ErrP, ErrPHolm, RefP, RefPHolm           float64
 	// Calls is the number of results of the cell in the later run and
-	// Time the sum of their latencies.
+	// Time the sum of their latencies (those answered from the cache took
+	// none in it).
 	Calls int
 	Time  time.Duration
 	// Model is the model name the later run's provider reported;
@@ -259,7 +260,9 @@ func (d *RunDiff) Regressions() int {
 //     regresses when the rise is at least MinRateRise and Holm rejects.
 //     Refusals are content-filter blocks; errors every other class.
 //   - Latency, a threshold rule without a test: over successful calls on
-//     shared cases, with at least MinLatencyN calls on each side, the
+//     shared cases made in each run (answers from the cache carry an
+//     earlier call's timings and are left out), with at least MinLatencyN
+//     calls on each side, the
 //     median grew more than P50Ratio times or the 95th percentile more
 //     than P95Ratio times (nearest-rank percentiles), and by at least
 //     MinLatencyRise in time.
@@ -672,7 +675,10 @@ func readSide(ctx context.Context, src Source, runID string) (*side, error) {
 			s.byTarget[r.Target] = cell.cases
 		}
 		cell.calls++
-		cell.time += r.Latency
+		if !r.Cached {
+			// A result from the cache took no time in this run.
+			cell.time += r.Latency
+		}
 		cs := cell.cases[r.CaseID]
 		if cs == nil {
 			cs = &runCase{hash: s.hash[r.CaseID], outcomes: map[int]uint8{}}
@@ -687,7 +693,11 @@ func readSide(ctx context.Context, src Source, runID string) (*side, error) {
 			continue
 		}
 		cs.outcomes[r.Repeat] = kindUnscored
-		cs.lat = append(cs.lat, r.Latency)
+		if !r.Cached {
+			// A cached answer's latency is an earlier call's: comparing it
+			// would hide a change in the model's speed.
+			cs.lat = append(cs.lat, r.Latency)
+		}
 		if r.ModelReported != "" {
 			if sd.models[r.Target] == nil {
 				sd.models[r.Target] = map[string]int{}

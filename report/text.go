@@ -11,7 +11,9 @@ import (
 // WriteText writes a benchstat-like terminal summary of d: per suite, one
 // line per target with its score [interval], n, change against the
 // baseline (or ~), errors, refusals and p50/p95 latency; then footnotes for
-// excluded cases and simulated targets. A suite run with repeats also shows
+// excluded cases and simulated targets. Results answered from the cache are
+// counted per target under the run line; they are in the scores but not in
+// the latencies. A suite run with repeats also shows
 // the scored samples, the pooled spread across repeats and, for pass/fail
 // scores, pass@k; n then counts cases. A confidence level other than 95%
 // is stated under the run line.
@@ -36,6 +38,9 @@ func WriteText(w io.Writer, d *Data) error {
 		fmt.Fprintf(bw, "SIMULATED: %s answered from the local simulator; their figures are synthetic.\n", strings.Join(sims, ", "))
 	}
 	writeJudgeLine(bw, d)
+	if c := cachedText(d); c != "" {
+		fmt.Fprintf(bw, "from the cache: %s results (not sent in this run: no cost, and left out of latency)\n", c)
+	}
 	if d.Level != 0 && d.Level != DefaultLevel {
 		fmt.Fprintf(bw, "intervals are %s confidence intervals (not 95%%).\n", levelText(d.Level))
 	}

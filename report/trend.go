@@ -379,7 +379,7 @@ func readStored(ctx context.Context, src Source, run results.Run, answers bool) 
 			}
 		}
 		// The same classification as the report's own (builder.addResult).
-		o := outcome{latency: r.Latency, class: r.ErrorClass}
+		o := outcome{latency: r.Latency, class: r.ErrorClass, cached: r.Cached}
 		switch {
 		case r.ErrorClass == string(providers.ContentFiltered):
 			o.kind = kindRefused
@@ -415,7 +415,8 @@ func readStored(ctx context.Context, src Source, run results.Run, answers bool) 
 // snap computes the trend figures of a stored run the way Build computes
 // the reported run's: per (suite, target) the mean over cases of each
 // case's mean primary score (pass/fail scores as 0/1), and the p50 latency
-// of successful calls, per suite and over all suites.
+// of successful calls made in that run (not from the cache), per suite and
+// over all suites.
 func (sr *storedRun) snap() *runSnap {
 	s := &runSnap{run: sr.run, suites: map[string]*suiteSnap{}, latency: map[string]time.Duration{}}
 	type acc struct {
@@ -440,7 +441,7 @@ func (sr *storedRun) snap() *runSnap {
 			overall[k.target] = nil
 			targets = append(targets, k.target)
 		}
-		if o.kind == kindScored || o.kind == kindUnscored {
+		if (o.kind == kindScored || o.kind == kindUnscored) && !o.cached {
 			a.latency = append(a.latency, o.latency)
 			overall[k.target] = append(overall[k.target], o.latency)
 		}
