@@ -31,12 +31,11 @@ func TestBuiltinsLoad(t *testing.T) {
 			if s.Path != "builtin:"+name || !s.Builtin || s.Name != name || s.Description == "" {
 				t.Errorf("Path %q Builtin %v Name %q Description %q", s.Path, s.Builtin, s.Name, s.Description)
 			}
-			if len(casesOf(t, s)) < minCases[name] {
-				t.Errorf("%d cases, want at least %d", len(casesOf(t, s)), minCases[name])
+			if s.Len() < minCases[name] {
+				t.Errorf("%d cases, want at least %d", s.Len(), minCases[name])
 			}
 			langs := map[string]int{}
-			for i := range casesOf(t, s) {
-				c := &casesOf(t, s)[i]
+			for c := range ptrs(casesOf(t, s)) {
 				lang, _ := c.Fields["lang"].(string)
 				langs[lang]++
 				msgs, err := s.Messages(c)
@@ -51,7 +50,7 @@ func TestBuiltinsLoad(t *testing.T) {
 					t.Errorf("case id %s does not name its language %q", c.ID, lang)
 				}
 			}
-			if langs["en"] != langs["zh"] || langs["en"]+langs["zh"] != len(casesOf(t, s)) {
+			if langs["en"] != langs["zh"] || langs["en"]+langs["zh"] != s.Len() {
 				t.Errorf("languages %v: want half en, half zh", langs)
 			}
 			again, err := Resolve(name, "/nonexistent")
@@ -111,8 +110,8 @@ func TestReasoningAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(casesOf(t, s)) != len(computed) {
-		t.Errorf("%d cases, %d computed answers", len(casesOf(t, s)), len(computed))
+	if s.Len() != len(computed) {
+		t.Errorf("%d cases, %d computed answers", s.Len(), len(computed))
 	}
 	for _, c := range casesOf(t, s) {
 		want, ok := computed[c.ID]

@@ -130,19 +130,19 @@ cases:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := mustLoad(t, map[string]string{"suite.yaml": tt.suite, "c.jsonl": tt.cases})
-			if len(casesOf(t, s)) != len(tt.want) {
-				t.Fatalf("%d cases, want %d", len(casesOf(t, s)), len(tt.want))
+			if s.Len() != len(tt.want) {
+				t.Fatalf("%d cases, want %d", s.Len(), len(tt.want))
 			}
-			for i := range casesOf(t, s) {
-				got, err := s.Messages(&casesOf(t, s)[i])
+			for i, c := range casesOf(t, s) {
+				got, err := s.Messages(&c)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if diff := cmp.Diff(tt.want[i], plain(got)); diff != "" {
-					t.Errorf("case %s messages (-want +got):\n%s", casesOf(t, s)[i].ID, diff)
+					t.Errorf("case %s messages (-want +got):\n%s", c.ID, diff)
 				}
 				if i < len(tt.render) {
-					r, err := s.Render(&casesOf(t, s)[i])
+					r, err := s.Render(&c)
 					if err != nil || r != tt.render[i] {
 						t.Errorf("Render = %q, %v; want %q", r, err, tt.render[i])
 					}
@@ -242,7 +242,7 @@ func TestTags(t *testing.T) {
 			if (sub.Hash == s.Hash) != (len(tt.tags) == 0) {
 				t.Errorf("hash of the subset equal to the whole suite's: %v", sub.Hash == s.Hash)
 			}
-			if len(casesOf(t, s)) != 4 {
+			if s.Len() != 4 {
 				t.Errorf("WithTags changed the original suite")
 			}
 		})
@@ -276,8 +276,7 @@ func TestCaseScorers(t *testing.T) {
 		return out
 	}
 	want := map[string][]string{"text": {"exact", "rougeL"}, "num": {"numeric"}, "kw": {"keywords", "rouge1"}}
-	for i := range casesOf(t, s) {
-		c := &casesOf(t, s)[i]
+	for c := range ptrs(casesOf(t, s)) {
 		if diff := cmp.Diff(want[c.ID], names(set.For(c))); diff != "" {
 			t.Errorf("case %s scorers (-want +got):\n%s", c.ID, diff)
 		}
@@ -356,7 +355,7 @@ func TestCSVAndTSVCases(t *testing.T) {
 		t.Errorf("references column (-jsonl +csv):\n%s", diff)
 	}
 	tsv := load("c.tsv", tsvText)
-	if len(casesOf(t, tsv)) != 2 || casesOf(t, tsv)[1].Fields["question"] != `Pick "one"` || casesOf(t, tsv)[1].Line != 4 || casesOf(t, tsv)[1].Tags != nil {
+	if tsv.Len() != 2 || casesOf(t, tsv)[1].Fields["question"] != `Pick "one"` || casesOf(t, tsv)[1].Line != 4 || casesOf(t, tsv)[1].Tags != nil {
 		t.Errorf("TSV cases: %+v", casesOf(t, tsv))
 	}
 	if diff := cmp.Diff(casesOf(t, fromJSONL)[0], casesOf(t, tsv)[0], ignore); diff != "" {

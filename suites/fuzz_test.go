@@ -45,12 +45,11 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		if len(casesOf(t, s)) == 0 || s.Prompt == nil || len(s.Scorers) == 0 || len(s.Hash) != 64 {
-			t.Fatalf("incomplete suite: %d cases, prompt %v, scorers %v, hash %q", len(casesOf(t, s)), s.Prompt != nil, s.Scorers, s.Hash)
+		if s.Len() == 0 || s.Prompt == nil || len(s.Scorers) == 0 || len(s.Hash) != 64 {
+			t.Fatalf("incomplete suite: %d cases, prompt %v, scorers %v, hash %q", s.Len(), s.Prompt != nil, s.Scorers, s.Hash)
 		}
 		seen := map[string]bool{}
-		for i := range casesOf(t, s) {
-			c := &casesOf(t, s)[i]
+		for c := range ptrs(casesOf(t, s)) {
 			if seen[c.ID] || c.ID == "" {
 				t.Fatalf("case id %q empty or repeated", c.ID)
 			}
@@ -112,8 +111,7 @@ func FuzzLoadCSV(f *testing.F) {
 			return
 		}
 		seen := map[string]bool{}
-		for i := range casesOf(t, s) {
-			c := &casesOf(t, s)[i]
+		for c := range ptrs(casesOf(t, s)) {
 			if seen[c.ID] || strings.TrimSpace(c.ID) == "" || c.Line < 2 {
 				t.Fatalf("case %q: empty or repeated id, or line %d not after the header", c.ID, c.Line)
 			}

@@ -21,8 +21,8 @@ func TestScaffold(t *testing.T) {
 			if err != nil {
 				t.Fatalf("scaffold does not load: %v", err)
 			}
-			if s.Name != "my "+kind || len(casesOf(t, s)) != 3 || s.Description == "" {
-				t.Errorf("name %q, %d cases, description %q", s.Name, len(casesOf(t, s)), s.Description)
+			if s.Name != "my "+kind || s.Len() != 3 || s.Description == "" {
+				t.Errorf("name %q, %d cases, description %q", s.Name, s.Len(), s.Description)
 			}
 			if kind == "vision" {
 				if len(files) != 3 || len(casesOf(t, s)[0].Images) != 1 || casesOf(t, s)[0].Images[0].MIME != "image/png" {
@@ -38,8 +38,8 @@ func TestScaffold(t *testing.T) {
 			if !strings.Contains(string(data), "llmbench suites validate "+dir) {
 				t.Errorf("suite.yaml does not say how to validate it")
 			}
-			for i := range casesOf(t, s) {
-				if _, err := s.Messages(&casesOf(t, s)[i]); err != nil {
+			for _, c := range casesOf(t, s) {
+				if _, err := s.Messages(&c); err != nil {
 					t.Error(err)
 				}
 			}
