@@ -23,8 +23,15 @@
 // cache (an identical judge request is answered from a stored judge call).
 // Each is stored, and a resume makes only the ones not stored.
 //
+// Cases stream: each target's producer reads a suite's cases as it reaches
+// them (suites.Suite.Open), once per case however many repeats, and not at
+// all when a resumed run has every call of the case (Plan.SkipDone keeps
+// the done calls as a compact set of positions). A run holds the cases in
+// flight, not its suites.
+//
 // A failed call is a Result with an error class, never a Go error; only
-// infrastructure failures (the store, a suite that cannot render) end a run.
+// infrastructure failures (the store, a suite that cannot render or whose
+// cases file changed since it was loaded) end a run.
 // Timing follows STYLE.md: the latency clock starts after the limiter lets
 // the call go, the wait is kept apart, and time spent on failed attempts is
 // kept apart from the final attempt's latency.

@@ -4,7 +4,7 @@
 //
 // Place in the flow:
 //
-//	suite.yaml + cases.jsonl ─ suites.Load ─> *Suite ─ bench.NewPlan ─> ...
+//	suite.yaml + cases.jsonl ─ suites.Load ─> *Suite (an index of the cases) ─ bench.Plan ─> ...
 //	                                 bench.Run: provider.Complete ─> Scorer.Score ─> Result
 //
 // # Suite files
@@ -55,6 +55,22 @@
 // it can score it (see CaseChecker). All problems found are returned
 // together in a *LoadError, each with its file and line; a Suite is
 // returned only when there are none.
+//
+// # Cases stream
+//
+// A suite does not hold the cases of its cases file: Load reads the file
+// once, checking and hashing every case, and keeps per case its id, where
+// its record starts and ends (for CSV, where a quoted cell may span lines,
+// csv.Reader's input offsets) and half its hash. Suite.Len and Suite.ID
+// answer from that index; Suite.All streams the cases in file order and a
+// CaseReader (Suite.Open) reads them by position, each decoded again from
+// its record, images read from disk again, when it is reached. A case that
+// no longer hashes as it did at load (the file or an image changed, moved
+// or went away) is an error naming its file and line that wraps
+// ErrChanged, never a different case run silently. Inline cases, built-in
+// suites and pairs are small and are held in memory behind the same
+// methods. WithTags is a filter: it keeps the positions of the cases it
+// asks.
 //
 // # Hashes
 //

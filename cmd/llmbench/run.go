@@ -210,17 +210,20 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 }
 
 // runHeadroom is how far the heap may grow past what a run holds (its
-// suites, loaded) before the collector runs.
+// suites' case indexes, the plan) before the collector runs.
 const runHeadroom = 32 << 20
 
 // boundHeap sets a soft memory limit of what the process holds now plus
 // runHeadroom, unless GOMEMLIMIT is set, and returns a function restoring
-// the previous limit. Go's collector otherwise lets the heap double before
-// it collects: a run holding 100,000 cases (about 65 MiB) would grow to
-// twice that in garbage. What a run holds beyond its suites is small and
-// does not grow (calls stream from the plan to the store), so the bound
-// costs collector time only when the suites are large. The limit is soft:
-// past it the collector works harder (at most half the CPU), nothing fails.
+// the previous limit. A run holds little that grows: a suite read from a
+// cases file keeps an index of it (under 100 bytes a case, about 8 MiB
+// for 100,000), cases are read from the file when the plan reaches them,
+// and results stream to the store. But every call makes garbage: the case
+// decoded again, its images read again (up to 20 MiB each), the request
+// and the answer. The bound keeps that garbage near what the run holds
+// rather than letting the collector double the heap first. The limit is
+// soft: past it the collector works harder (at most half the CPU),
+// nothing fails.
 func boundHeap() (restore func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
@@ -235,8 +238,9 @@ func boundHeap() (restore func()) {
 
 // leanLoading has the collector run when the heap grows by a quarter
 // rather than double while suites load, unless GOGC is set, and returns a
-// function restoring the previous setting: decoding a large cases file
-// makes as much garbage as it keeps.
+// function restoring the previous setting: checking a large cases file
+// decodes every case, images and all, and keeps only its index, so
+// loading is mostly garbage.
 func leanLoading() (restore func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
