@@ -67,9 +67,8 @@ type Plan struct {
 // resumed run of 100,000 cases keeps one 16-byte key per stored call,
 // not the stored keys' strings.
 type planKey struct {
-	suite, target uint16
-	repeat        uint32
-	index         int64
+	suite, target int32
+	repeat, index uint32
 }
 
 // SkipDone marks the calls that already have a stored result (done is
@@ -83,9 +82,9 @@ func (p *Plan) SkipDone(done map[results.Key]bool) {
 	if len(done) == 0 {
 		return
 	}
-	targets := make(map[string]uint16, len(p.Targets))
+	targets := make(map[string]int32, len(p.Targets))
 	for ti := range p.Targets {
-		targets[p.Targets[ti].Name] = uint16(ti)
+		targets[p.Targets[ti].Name] = int32(ti)
 	}
 	// Group the keys by suite so each suite's id index lives only while
 	// its keys are matched.
@@ -107,7 +106,7 @@ func (p *Plan) SkipDone(done map[results.Key]bool) {
 		}
 		for _, k := range keys {
 			if ci, ok := index[k.CaseID]; ok {
-				p.skip[planKey{suite: uint16(si), target: targets[k.Target], repeat: uint32(k.Repeat), index: int64(ci)}] = struct{}{}
+				p.skip[planKey{suite: int32(si), target: targets[k.Target], repeat: uint32(k.Repeat), index: uint32(ci)}] = struct{}{}
 			}
 		}
 	}
@@ -119,7 +118,7 @@ func (p *Plan) skipped(si, ci, ti, rep int) bool {
 	if len(p.skip) == 0 {
 		return false
 	}
-	_, ok := p.skip[planKey{suite: uint16(si), target: uint16(ti), repeat: uint32(rep), index: int64(ci)}]
+	_, ok := p.skip[planKey{suite: int32(si), target: int32(ti), repeat: uint32(rep), index: uint32(ci)}]
 	return ok
 }
 
@@ -406,10 +405,9 @@ func (r *Runner) Run(ctx context.Context, plan *Plan) (Outcome, error) {
 // not made.
 func (r *Runner) produce(ctx context.Context, plan *Plan, si, ti int, set *suites.ScorerSet, jobs chan<- job, stopped *atomic.Pointer[providers.Error], notMade *atomic.Int64, fail func(error)) {
 	s := plan.Suites[si]
-	rd, err := s.Open()
+	rd, err := s.Open() // nil on an error: every call then counts as not made
 	if err != nil {
 		fail(fmt.Errorf("suite %s: %w", s.Name, err))
-		rd = nil
 	} else {
 		defer rd.Close()
 	}
