@@ -302,8 +302,12 @@ func (l *loader) load(data []byte) (*Suite, error) {
 		// messages: a case without them is reported at its line, unless
 		// none has any.
 		if b.anyTurns {
-			for _, nt := range b.noTurns {
-				l.add(nt.at.file, nt.at.line, "case %q has no \"messages\" and the suite has no prompt: or messages: to ask it with: give it messages", nt.id)
+			// Each where it would have been reported had it been known
+			// then, so problems at one line keep their order.
+			for i := len(b.noTurns) - 1; i >= 0; i-- {
+				nt := b.noTurns[i]
+				l.problems = slices.Insert(l.problems, nt.problem, Problem{File: nt.at.file, Line: nt.at.line,
+					Msg: fmt.Sprintf("case %q has no \"messages\" and the suite has no prompt: or messages: to ask it with: give it messages", nt.id)})
 			}
 		} else {
 			l.problems = slices.Insert(l.problems, promptAt, Problem{File: l.file, Line: 1, Msg: fmt.Sprintf("missing %q: %s", "prompt", missingHint["prompt"])})
@@ -632,10 +636,12 @@ type caseBuilder struct {
 	last *Case
 }
 
-// idAt is a case's id and where it was written.
+// idAt is a case's id, where it was written and how many problems had
+// been found when it was read.
 type idAt struct {
-	id string
-	at casePos
+	id      string
+	at      casePos
+	problem int
 }
 
 func (b *caseBuilder) readFile(rel string, suiteLine int) {
@@ -914,7 +920,7 @@ func (b *caseBuilder) check(c *Case, at casePos) {
 	switch {
 	case turns == nil && s.Prompt == nil:
 		if !b.asked {
-			b.noTurns = append(b.noTurns, idAt{id: c.ID, at: at})
+			b.noTurns = append(b.noTurns, idAt{id: c.ID, at: at, problem: len(l.problems)})
 		}
 		// else the suite's prompt or messages have a problem of their own
 	default:
