@@ -454,6 +454,10 @@ func TestFormatProblems(t *testing.T) {
 		{"case scorers in a judged suite", map[string]string{"suite.yaml": "name: t\nprompt: \"{{.q}}\"\nscorers: [judge]\njudge: {mode: pairwise}\ncases: c.jsonl\n",
 			"c.jsonl": `{"id": "a", "q": "x", "scorers": ["exact"], "reference": "y"}`},
 			[]want{{"c.jsonl", 1, "the suite is scored by a judge"}}},
+		{"a case without messages when only cases have them", map[string]string{"suite.yaml": "name: t\nscorers: [numeric]\ncases: c.jsonl\n",
+			"c.jsonl": `{"id": "a", "reference": "1", "messages": [{"role": "user", "content": "one?"}]}
+{"id": "b", "reference": "many"}`},
+			[]want{{"c.jsonl", 2, `case "b" has no "messages"`}, {"c.jsonl", 2, `scorer numeric: reference "many" is not a number`}}},
 		{"bad image URLs", map[string]string{"suite.yaml": suite(""), "c.jsonl": `{"id": "a", "q": "x", "reference": "y", "images": ["https://", "http://user:secret@example.org/a.png", "https://example.org/a b.png"]}`},
 			[]want{{"c.jsonl", 1, `image URL "https://" is not a valid`},
 				{"c.jsonl", 1, "carries a user name or password"},
