@@ -45,13 +45,16 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		if s.Len() == 0 || s.Prompt == nil || len(s.Scorers) == 0 || len(s.Hash) != 64 {
-			t.Fatalf("incomplete suite: %d cases, prompt %v, scorers %v, hash %q", s.Len(), s.Prompt != nil, s.Scorers, s.Hash)
+		if s.Len() == 0 || len(s.Scorers) == 0 || len(s.Hash) != 64 {
+			t.Fatalf("incomplete suite: %d cases, scorers %v, hash %q", s.Len(), s.Scorers, s.Hash)
 		}
 		seen := map[string]bool{}
 		for c := range ptrs(casesOf(t, s)) {
 			if seen[c.ID] || c.ID == "" {
 				t.Fatalf("case id %q empty or repeated", c.ID)
+			}
+			if s.Prompt == nil && len(s.Turns) == 0 && len(c.Turns) == 0 {
+				t.Fatalf("case %q has nothing to ask it with: no prompt:, no messages:, no messages of its own", c.ID)
 			}
 			seen[c.ID] = true
 			if _, err := s.Render(c); err != nil {
