@@ -56,8 +56,9 @@ content: its score dropped significantly (paired test, Holm-Bonferroni across
 the night's comparisons, the drop's paired bootstrap interval at the adjusted
 level below zero) by at least --min-pass-drop / --min-score-drop; or its p50
 latency grew more than --p50-ratio times or p95 more than --p95-ratio times
-and by at least --min-latency-rise (at least --min-latency-n calls each); or its error or refusal rate rose by at
-least --min-rate-rise, significantly (exact McNemar, Holm). Each regression
+and by at least --min-latency-rise (at least --min-latency-n calls each); or
+its error or refusal rate rose by at least --min-rate-rise, significantly
+(exact McNemar, Holm). Each regression
 lists the cases that flipped. A change in the model name a provider reports is
 said next to it. Being worse than the baseline is reported, never a regression.
 
