@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -70,6 +71,13 @@ type Options struct {
 	// run of the same config before this one (when the source is a
 	// HistorySource), PreviousNone for no marks, or a run ID.
 	Previous string
+	// SummaryOnly leaves out the drill-down: SuiteSummary.Rows stays nil,
+	// and no prompt, reference, image or answer text is kept while
+	// building. Every figure is the same as without it, and WriteText and
+	// the JSON, CSV, Markdown and JUnit formats show the same; only
+	// WriteHTML (and WritePages) need the rows. It is for summaries of
+	// large runs, as `llmbench run` prints after its run.
+	SummaryOnly bool
 }
 
 // TargetSummary is a target with its figures over all suites.
@@ -286,8 +294,9 @@ func Build(ctx context.Context, src Source, runID string) (*Data, error) {
 
 // BuildWith reads run runID from src and computes its report data. Results
 // are read in one streaming pass and grouped by (suite, target); for each
-// pair only compact per-call figures are kept, plus the (cut) text the
-// drill-down tables show. A Level outside (0, 1) is an error, reported
+// pair only compact per-call figures are kept (about 40 bytes a result,
+// case IDs once per case), plus the (cut) text the drill-down tables show
+// unless opts.SummaryOnly. A Level outside (0, 1) is an error, reported
 // before anything is read.
 func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Data, error) {
 	level := opts.Level
@@ -317,7 +326,7 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 	if err != nil {
 		return nil, err
 	}
-	b := newBuilder(run, targets, infos)
+	b := newBuilder(run, targets, infos, !opts.SummaryOnly, prev != nil || hist != nil)
 	b.prev = prev
 	for c, err := range src.Cases(ctx, runID) {
 		if err != nil {
@@ -337,10 +346,9 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 		}
 		b.addResult(&r)
 	}
-	d := b.finish(level)
+	d, correct := b.finish(level)
 	d.Judge = judge
-	applyCosts(d, resolvePricing(run, opts), judgeUse)
-	markChangedRows(d, prev)
+	applyCosts(d, resolvePricing(run, opts), judgeUse, correct)
 	if hist != nil {
 		hist.add(snapData(d, b.caseHash))
 		d.Trend = hist.finish(d)
@@ -357,67 +365,190 @@ const (
 	kindError                 // any other error class
 )
 
-// outcome is the compact per-call record statistics are computed from.
+// outcome is the compact per-call record statistics are computed from: 40
+// bytes and no pointers, so a run's outcomes cost the collector nothing to
+// scan.
 type outcome struct {
-	kind      uint8
 	score     float64
 	latency   time.Duration
 	ttft      time.Duration
 	inTokens  int32
 	outTokens int32
-	class     string
+	// class indexes builder.classes; 0 is no error class.
+	class uint32
+	kind  uint8
 	// cached is true for a result answered from the cache: it is not
 	// timed in this run.
 	cached bool
+	// changed is true when the answer differs from the previous run's
+	// (see storedRun.mark).
+	changed bool
 }
 
-type rowKey struct {
-	caseID string
-	repeat int
+// answerText is what a drill-down row shows of an answer beyond its
+// outcome. It is kept only when the rows are built.
+type answerText struct {
+	output   string // cut at MaxTextBytes
+	errMsg   string
+	outBytes int
+	was      *Was // non-nil when the answer is marked Changed
 }
 
-type rowAcc struct {
-	key      rowKey
-	outcomes []outcome // by target index
-	answers  []Answer  // by target index
-}
-
-type suiteAcc struct {
-	info      results.SuiteInfo
-	scorer    string
-	anyScore  bool
-	allBinary bool
-	caseOrder map[string]int
-	cases     map[string]*caseAcc
-	rows      map[rowKey]*rowAcc
-}
-
-// caseAcc is what a drill-down row shows about a case.
-type caseAcc struct {
-	hash       string
+// caseText is what a drill-down row shows about its case.
+type caseText struct {
 	prompt     string
 	truncated  bool
 	references []string
 	images     []Thumbnail
 }
 
+// rowKey is a (case, repeat) of a suite; c indexes suiteAcc.caseIDs.
+type rowKey struct {
+	c, rep int
+}
+
+// suiteAcc accumulates one suite. Per result it keeps an outcome (and,
+// when the rows are built, the answer's text) in per-target columns
+// indexed by row; a case ID is stored once per case, never per result.
+type suiteAcc struct {
+	info      results.SuiteInfo
+	scorer    string
+	anyScore  bool
+	allBinary bool
+	// caseIdx indexes caseIDs. The cases the source listed come first, in
+	// its order (indices below listed); cases seen only in results follow.
+	caseIdx map[string]int
+	caseIDs []string
+	listed  int
+	// hashes (when the builder keeps them) and texts (when it builds rows)
+	// are by case index, for the listed cases.
+	hashes []string
+	texts  []caseText
+	// keys holds each row's (case, repeat), in order of its first result.
+	// rowOf[c·per + rep] is 1 + the index of row (c, rep) when
+	// 0 ≤ rep < per (0 until it has one); rowIdx indexes the other rows.
+	keys   []rowKey
+	per    int
+	rowOf  []int32
+	rowIdx map[rowKey]int
+	// out[t][row] is the outcome of target t (insertion order) on a row;
+	// ans[t][row] its text, when the rows are built. Every column has a
+	// slot for every row.
+	out [][]outcome
+	ans [][]answerText
+}
+
+// hash is the content hash of case ci ("" if unknown or not kept).
+func (s *suiteAcc) hash(ci int) string {
+	if ci < len(s.hashes) {
+		return s.hashes[ci]
+	}
+	return ""
+}
+
+// addColumn adds a target's columns, with a slot for every row so far.
+func (s *suiteAcc) addColumn(texts bool) {
+	s.out = append(s.out, make([]outcome, len(s.keys), cap(s.keys)))
+	if texts {
+		s.ans = append(s.ans, make([]answerText, len(s.keys), cap(s.keys)))
+	}
+}
+
+// row returns the index of row k, adding it (empty in every column) if new.
+func (s *suiteAcc) row(k rowKey) int {
+	slot := -1
+	if k.rep >= 0 && k.rep < s.per {
+		slot = k.c*s.per + k.rep
+	}
+	if slot >= 0 && slot < len(s.rowOf) && s.rowOf[slot] > 0 {
+		return int(s.rowOf[slot] - 1)
+	}
+	if ri, ok := s.rowIdx[k]; ok {
+		return ri
+	}
+	ri := len(s.keys)
+	if slot >= 0 && ri < math.MaxInt32 {
+		if slot >= len(s.rowOf) {
+			s.rowOf = append(s.rowOf, make([]int32, slot+1-len(s.rowOf))...)
+		}
+		s.rowOf[slot] = int32(ri + 1)
+	} else {
+		s.rowIdx[k] = ri
+	}
+	s.keys = append(s.keys, k)
+	for i := range s.out {
+		s.out[i] = append(s.out[i], outcome{})
+	}
+	for i := range s.ans {
+		s.ans[i] = append(s.ans[i], answerText{})
+	}
+	return ri
+}
+
+// sortedRows returns the row indices in display order: rows of the cases
+// the source listed in case order, others after them by case ID; within a
+// case, by repeat.
+func (s *suiteAcc) sortedRows() []int {
+	rows := make([]int, len(s.keys))
+	for i := range rows {
+		rows[i] = i
+	}
+	slices.SortFunc(rows, func(x, y int) int {
+		kx, ky := s.keys[x], s.keys[y]
+		lx, ly := kx.c < s.listed, ky.c < s.listed
+		switch {
+		case lx && !ly:
+			return -1
+		case ly && !lx:
+			return 1
+		case lx && ly && kx.c != ky.c:
+			return cmp.Compare(kx.c, ky.c)
+		}
+		if kx.c != ky.c {
+			if c := cmp.Compare(s.caseIDs[kx.c], s.caseIDs[ky.c]); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(kx.rep, ky.rep)
+	})
+	return rows
+}
+
+// maxMessages bounds the distinct error messages the builder shares
+// between answers: a failing target often gives every call the same
+// message, but messages that differ per call must not grow a table.
+const maxMessages = 1024
+
 type builder struct {
 	run       results.Run
-	targets   []results.Target // display order
+	targets   []results.Target // insertion order; display order is fixed in finish
 	targetIdx map[string]int
-	baseIdx   int // -1 without a baseline
 	suites    []*suiteAcc
 	suiteIdx  map[string]*suiteAcc
 	extra     []string   // suites seen only in cases/results, in order of appearance
 	prev      *storedRun // the previous run, for the changed marks; nil without
+	// rows is true when the drill-down rows are built (not
+	// Options.SummaryOnly): only then are texts kept.
+	rows bool
+	// hashes is true when case content hashes are kept: the changed marks
+	// and the trend pair cases by them.
+	hashes bool
+	// classes are the error classes seen, by outcome.class (0 is "").
+	classes  []string
+	classIdx map[string]uint32
+	messages map[string]string
 }
 
-func newBuilder(run results.Run, targets []results.Target, infos []results.SuiteInfo) *builder {
+func newBuilder(run results.Run, targets []results.Target, infos []results.SuiteInfo, rows, hashes bool) *builder {
 	b := &builder{
 		run:       run,
 		targetIdx: map[string]int{},
-		baseIdx:   -1,
 		suiteIdx:  map[string]*suiteAcc{},
+		rows:      rows,
+		hashes:    hashes,
+		classes:   []string{""},
+		classIdx:  map[string]uint32{"": 0},
+		messages:  map[string]string{},
 	}
 	for _, t := range targets {
 		b.addTarget(t)
@@ -437,10 +568,7 @@ func (b *builder) addTarget(t results.Target) int {
 	// in finish; until then they are insertion order.
 	b.targetIdx[t.Name] = len(b.targets) - 1
 	for _, s := range b.suites {
-		for _, r := range s.rows {
-			r.outcomes = append(r.outcomes, outcome{})
-			r.answers = append(r.answers, Answer{})
-		}
+		s.addColumn(b.rows)
 	}
 	return len(b.targets) - 1
 }
@@ -452,12 +580,15 @@ func (b *builder) addSuite(si results.SuiteInfo) *suiteAcc {
 	s := &suiteAcc{
 		info:      si,
 		allBinary: true,
-		caseOrder: map[string]int{},
-		cases:     map[string]*caseAcc{},
-		rows:      map[rowKey]*rowAcc{},
+		caseIdx:   map[string]int{},
+		per:       b.densePer(),
+		rowIdx:    map[rowKey]int{},
 	}
 	if len(si.Scorers) > 0 {
 		s.scorer = si.Scorers[0]
+	}
+	for range b.targets {
+		s.addColumn(b.rows)
 	}
 	b.suites = append(b.suites, s)
 	b.suiteIdx[si.Name] = s
@@ -472,14 +603,61 @@ func (b *builder) suite(name string) *suiteAcc {
 	return b.addSuite(results.SuiteInfo{Name: name})
 }
 
+// addCase lists a case. Every case is added before any result, so the
+// listed cases hold the lowest indices.
 func (b *builder) addCase(c results.Case) {
 	s := b.suite(c.Suite)
-	if _, dup := s.cases[c.ID]; dup {
+	if _, dup := s.caseIdx[c.ID]; dup {
 		return
 	}
-	s.caseOrder[c.ID] = len(s.caseOrder)
-	p, cut := clip(c.Prompt)
-	s.cases[c.ID] = &caseAcc{hash: c.Hash, prompt: p, truncated: cut, references: c.References, images: thumbnails(c.Images)}
+	s.caseIdx[c.ID] = len(s.caseIDs)
+	s.caseIDs = append(s.caseIDs, c.ID)
+	s.listed++
+	if b.hashes {
+		s.hashes = append(s.hashes, c.Hash)
+	}
+	if b.rows {
+		p, cut := clip(c.Prompt)
+		s.texts = append(s.texts, caseText{prompt: p, truncated: cut, references: c.References, images: thumbnails(c.Images)})
+	}
+}
+
+// maxDenseRepeats bounds the repeats per case that rows are indexed
+// densely for (see suiteAcc.rowOf); rows of runs with more are in a map.
+const maxDenseRepeats = 64
+
+// densePer is the number of repeats per case indexed densely.
+func (b *builder) densePer() int {
+	if r := max(1, b.run.Repeats); r <= maxDenseRepeats {
+		return r
+	}
+	return 0
+}
+
+// class interns an error class.
+func (b *builder) class(c string) uint32 {
+	if i, ok := b.classIdx[c]; ok {
+		return i
+	}
+	i := uint32(len(b.classes))
+	b.classes = append(b.classes, c)
+	b.classIdx[c] = i
+	return i
+}
+
+// message shares equal error messages between answers (up to maxMessages
+// distinct ones).
+func (b *builder) message(m string) string {
+	if m == "" {
+		return ""
+	}
+	if s, ok := b.messages[m]; ok {
+		return s
+	}
+	if len(b.messages) < maxMessages {
+		b.messages[m] = m
+	}
+	return m
 }
 
 func (b *builder) addResult(r *results.Result) {
@@ -488,12 +666,15 @@ func (b *builder) addResult(r *results.Result) {
 	if !ok {
 		ti = b.addTarget(results.Target{Name: r.Target})
 	}
-	k := rowKey{r.CaseID, r.Repeat}
-	row, ok := s.rows[k]
+	ci, ok := s.caseIdx[r.CaseID]
 	if !ok {
-		row = &rowAcc{key: k, outcomes: make([]outcome, len(b.targets)), answers: make([]Answer, len(b.targets))}
-		s.rows[k] = row
+		// A case the source did not list: its rows follow the listed
+		// cases' (see sortedRows).
+		ci = len(s.caseIDs)
+		s.caseIdx[r.CaseID] = ci
+		s.caseIDs = append(s.caseIDs, r.CaseID)
 	}
+	ri := s.row(rowKey{ci, r.Repeat})
 	// A duplicate (suite, case, target, repeat) replaces the earlier
 	// result, so every call is counted once.
 	o := outcome{
@@ -501,11 +682,9 @@ func (b *builder) addResult(r *results.Result) {
 		ttft:      r.TTFT,
 		inTokens:  int32(min(r.InputTokens, 1<<31-1)),
 		outTokens: int32(min(r.OutputTokens, 1<<31-1)),
-		class:     r.ErrorClass,
+		class:     b.class(r.ErrorClass),
 		cached:    r.Cached,
 	}
-	out, _ := clip(r.Output)
-	a := Answer{Present: true, Output: out, OutputBytes: len(r.Output), ErrorClass: r.ErrorClass, ErrorMsg: r.ErrorMessage, Latency: r.Latency, Cached: r.Cached}
 	switch {
 	case r.ErrorClass == string(providers.ContentFiltered):
 		o.kind = kindRefused
@@ -531,36 +710,61 @@ func (b *builder) addResult(r *results.Result) {
 			// entered into NaN. The call counts as unscored.
 			if sc.Scorer == primary && !math.IsNaN(sc.Value) && !math.IsInf(sc.Value, 0) {
 				o.kind, o.score = kindScored, sc.Value
-				a.Scored, a.Score = true, sc.Value
 				s.anyScore = true
 				s.allBinary = s.allBinary && sc.Binary
 				break
 			}
 		}
 	}
+	var was *Was
 	if b.prev != nil {
-		var caseHash string
-		if c, ok := s.cases[r.CaseID]; ok {
-			caseHash = c.hash
-		}
-		b.prev.mark(&a, r, o, caseHash)
+		was = b.prev.mark(r, o, s.hash(ci))
+		o.changed = was != nil
 	}
-	row.outcomes[ti] = o
-	row.answers[ti] = a
+	s.out[ti][ri] = o
+	if b.rows {
+		out, _ := clip(r.Output)
+		s.ans[ti][ri] = answerText{output: out, errMsg: b.message(r.ErrorMessage), outBytes: len(r.Output), was: was}
+	}
+}
+
+// answer is target ti's answer on row ri in drill-down form.
+func (b *builder) answer(s *suiteAcc, ti, ri int) Answer {
+	o := s.out[ti][ri]
+	if o.kind == kindMissing {
+		return Answer{}
+	}
+	t := s.ans[ti][ri]
+	return Answer{
+		Present:     true,
+		Output:      t.output,
+		OutputBytes: t.outBytes,
+		Scored:      o.kind == kindScored,
+		Score:       o.score,
+		ErrorClass:  b.classes[o.class],
+		ErrorMsg:    t.errMsg,
+		Latency:     o.latency,
+		Cached:      o.cached,
+		Changed:     t.was != nil,
+		Was:         t.was,
+	}
 }
 
 // caseHash is the content hash of a case of the run ("" if unknown).
 func (b *builder) caseHash(suite, caseID string) string {
 	if s, ok := b.suiteIdx[suite]; ok {
-		if c, ok := s.cases[caseID]; ok {
-			return c.hash
+		if ci, ok := s.caseIdx[caseID]; ok {
+			return s.hash(ci)
 		}
 	}
 	return ""
 }
 
-func (b *builder) finish(level float64) *Data {
-	d := &Data{Run: b.run, Level: level}
+// finish computes the report data. correct[s][t] counts the passing
+// answers of Data.Suites[s] and Data.Targets[t] (for the cost per correct
+// answer). Each suite's columns are let go once its figures are computed.
+func (b *builder) finish(level float64) (d *Data, correct [][]int) {
+	d = &Data{Run: b.run, Level: level}
 
 	// Display order and palette. perm maps display index → insertion index.
 	names := make([]string, len(b.targets))
@@ -595,9 +799,13 @@ func (b *builder) finish(level float64) *Data {
 		d.Simulated = d.Simulated || t.Simulated
 	}
 	d.BaselineMissing = b.run.Baseline != "" && base < 0
+	if b.prev != nil {
+		d.Previous = &Previous{Run: b.prev.run}
+	}
 
 	// Per-target accumulators over all suites.
-	all := make([]callsAcc, len(perm))
+	nt := len(perm)
+	all := make([]callsAcc, nt)
 
 	extraSet := map[string]bool{}
 	for _, n := range b.extra {
@@ -616,61 +824,67 @@ func (b *builder) finish(level float64) *Data {
 
 	for _, s := range order {
 		ss := SuiteSummary{SuiteInfo: s.info, Scorer: s.scorer, Binary: s.anyScore && s.allBinary}
-		rows := make([]*rowAcc, 0, len(s.rows))
-		for _, r := range s.rows {
-			rows = append(rows, r)
+		rows := s.sortedRows()
+		var answers []Answer
+		if b.rows && len(rows) > 0 {
+			ss.Rows = make([]Row, len(rows))
+			answers = make([]Answer, len(rows)*nt)
 		}
-		// Rows for case IDs the source listed come in case order; others
-		// follow by ID. Within a case, by repeat.
-		slices.SortFunc(rows, func(x, y *rowAcc) int {
-			ox, okx := s.caseOrder[x.key.caseID]
-			oy, oky := s.caseOrder[y.key.caseID]
-			switch {
-			case okx && !oky:
-				return -1
-			case oky && !okx:
-				return 1
-			case okx && oky && ox != oy:
-				return cmp.Compare(ox, oy)
-			}
-			if c := cmp.Compare(x.key.caseID, y.key.caseID); c != 0 {
-				return c
-			}
-			return cmp.Compare(x.key.repeat, y.key.repeat)
-		})
-
-		cells := make([]callsAcc, len(perm))
-		for _, r := range rows {
-			row := Row{CaseID: r.key.caseID, Repeat: r.key.repeat, Answers: make([]Answer, len(perm))}
-			if c, ok := s.cases[r.key.caseID]; ok {
-				row.Prompt = c.prompt
-				row.PromptTruncated = c.truncated
-				row.References = c.references
-				row.Images = c.images
-			}
+		cells := make([]callsAcc, nt)
+		passes := make([]int, nt)
+		for i, ri := range rows {
+			changed := false
 			for di, ii := range perm {
-				o := r.outcomes[ii]
-				row.Answers[di] = r.answers[ii]
+				o := s.out[ii][ri]
 				cells[di].add(o)
 				all[di].add(o)
+				if o.kind == kindScored && passValue(o.score) == 1 {
+					passes[di]++
+				}
+				if o.changed {
+					d.Previous.Answers++
+					changed = true
+				}
 			}
-			ss.Rows = append(ss.Rows, row)
+			if changed {
+				d.Previous.Rows++
+			}
+			if ss.Rows == nil {
+				continue
+			}
+			k := s.keys[ri]
+			row := &ss.Rows[i]
+			row.CaseID, row.Repeat, row.Changed = s.caseIDs[k.c], k.rep, changed
+			if k.c < len(s.texts) {
+				c := &s.texts[k.c]
+				row.Prompt, row.PromptTruncated, row.References, row.Images = c.prompt, c.truncated, c.references, c.images
+			}
+			row.Answers = answers[i*nt : (i+1)*nt : (i+1)*nt]
+			for di, ii := range perm {
+				row.Answers[di] = b.answer(s, ii, ri)
+			}
 		}
-		caseStats(&ss, rows, perm, base, cells, d, level)
+		s.ans, s.texts, s.rowOf, s.rowIdx = nil, nil, nil, nil
+		if !b.hashes {
+			s.caseIdx = nil // caseHash is not called
+		}
+		caseStats(&ss, s, rows, perm, base, cells, b.classes, d, level)
+		s.out, s.keys = nil, nil
 		d.Suites = append(d.Suites, ss)
+		correct = append(correct, passes)
 	}
 	for di := range d.Targets {
-		d.Targets[di].Calls = all[di].calls()
+		d.Targets[di].Calls = all[di].calls(b.classes)
 		d.Targets[di].LatencySamples = all[di].latency
 		d.Targets[di].TTFTSamples = all[di].ttft
 	}
-	return d
+	return d, correct
 }
 
 // callsAcc accumulates the outcomes of a group of calls.
 type callsAcc struct {
 	n, errors, refusals, unscored int
-	classes                       map[string]int
+	classes                       []int // by outcome.class
 	latency, ttft                 []time.Duration
 	tps                           []float64
 	in, out                       int64
@@ -697,8 +911,8 @@ func (a *callsAcc) add(o outcome) {
 		} else {
 			a.errors++
 		}
-		if a.classes == nil {
-			a.classes = map[string]int{}
+		if int(o.class) >= len(a.classes) {
+			a.classes = append(a.classes, make([]int, int(o.class)+1-len(a.classes))...)
 		}
 		a.classes[o.class]++
 		return
@@ -718,14 +932,24 @@ func (a *callsAcc) add(o outcome) {
 	}
 }
 
-func (a *callsAcc) calls() Calls {
+// calls summarises the calls; classes names outcome.class.
+func (a *callsAcc) calls(classes []string) Calls {
 	slices.Sort(a.latency)
 	slices.Sort(a.ttft)
+	var byClass map[string]int
+	for i, n := range a.classes {
+		if n > 0 {
+			if byClass == nil {
+				byClass = map[string]int{}
+			}
+			byClass[classes[i]] += n
+		}
+	}
 	c := Calls{
 		N:            a.n,
 		Errors:       a.errors,
 		Refusals:     a.refusals,
-		ErrorClasses: classCounts(a.classes),
+		ErrorClasses: classCounts(byClass),
 		Latency:      durationPercentiles(a.latency),
 		TTFT:         durationPercentiles(a.ttft),
 		InputTokens:  a.in,
@@ -776,7 +1000,8 @@ func clip(s string) (string, bool) {
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return s[:cut], true
+	// A copy, so the whole text is not kept alive by its first part.
+	return strings.Clone(s[:cut]), true
 }
 
 // hasScorer reports whether scores hold one by the named scorer.

@@ -381,8 +381,9 @@ func (p *pricing) cost(pr *PriceEntry, u tokenUse) Cost {
 
 // applyCosts prices every cell and target of d, the judge calls of ju
 // (nil without a judge), and the quotas, and marks the Pareto fronts
-// (which need the costs).
-func applyCosts(d *Data, p pricing, ju *judgeUse) {
+// (which need the costs). correct[s][t] counts the passing answers of
+// suite s and target t (see builder.finish).
+func applyCosts(d *Data, p pricing, ju *judgeUse, correct [][]int) {
 	cs := &CostSummary{Exchange: p.exchange, ExchangeOrigin: p.exchangeOrigin, Notes: p.notes}
 	prices := make([]*PriceEntry, len(d.Targets))
 	listed := map[*PriceEntry]bool{}
@@ -410,11 +411,7 @@ func applyCosts(d *Data, p pricing, ju *judgeUse) {
 			}
 			c.Cost = p.cost(prices[ti], useOf(c.Calls))
 			if s.Binary {
-				for ri := range s.Rows {
-					if a := s.Rows[ri].Answers[ti]; a.Scored && passValue(a.Score) == 1 {
-						c.Cost.Correct++
-					}
-				}
+				c.Cost.Correct = correct[si][ti]
 			}
 		}
 	}

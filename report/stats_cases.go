@@ -36,21 +36,22 @@ type cellAcc struct {
 
 // caseStats computes a suite's statistics with the case as the unit:
 // ss.Repeats, ss.Cases, each cell's Score, Samples, RepeatSD, PassK and
-// Comparison, and the Lost marks on ss.Rows. rows are sorted by case, then
-// repeat, and ss.Rows[i] is rows[i] in display form; calls holds the
-// cells' call counts (display order).
+// Comparison, and the Lost marks on ss.Rows (when built). rows are the
+// indices of s's rows sorted by case, then repeat, and ss.Rows[i] (if any)
+// is rows[i] in display form; calls holds the cells' call counts (display
+// order) and classes names their error classes.
 //
 // Pairing is per case, never per (case, repeat): a repeat index carries no
 // meaning across targets (repeat 2 of one target has nothing to do with
 // repeat 2 of another), and treating k repeats as k cases would shrink
 // every interval by about √k without more evidence about the suite.
-func caseStats(ss *SuiteSummary, rows []*rowAcc, perm []int, base int, calls []callsAcc, d *Data, level float64) {
+func caseStats(ss *SuiteSummary, s *suiteAcc, rows []int, perm []int, base int, calls []callsAcc, classes []string, d *Data, level float64) {
 	nt := len(perm)
 	type span struct{ lo, hi int }
 	var spans []span
 	for i := 0; i < len(rows); {
 		j := i + 1
-		for j < len(rows) && rows[j].key.caseID == rows[i].key.caseID {
+		for j < len(rows) && s.keys[rows[j]].c == s.keys[rows[i]].c {
 			j++
 		}
 		spans = append(spans, span{i, j})
@@ -69,13 +70,16 @@ func caseStats(ss *SuiteSummary, rows []*rowAcc, perm []int, base int, calls []c
 	sides := make([]caseSide, nt)
 	vals := make([]float64, 0, ss.Repeats)
 	ss.Cases = make([]CaseSummary, 0, len(spans))
-	for _, sp := range spans {
-		cs := CaseSummary{CaseID: rows[sp.lo].key.caseID, Scores: make([]CaseScore, nt)}
+	// One block for every case's scores rather than one per case.
+	scores := make([]CaseScore, len(spans)*nt)
+	for ci, sp := range spans {
+		cs := CaseSummary{CaseID: s.caseIDs[s.keys[rows[sp.lo]].c], Scores: scores[ci*nt : (ci+1)*nt : (ci+1)*nt]}
 		for di, ii := range perm {
 			vals = vals[:0]
 			var sd caseSide
-			for _, r := range rows[sp.lo:sp.hi] {
-				o := r.outcomes[ii]
+			col := s.out[ii]
+			for _, ri := range rows[sp.lo:sp.hi] {
+				o := &col[ri]
 				switch o.kind {
 				case kindMissing:
 					continue
@@ -128,7 +132,7 @@ func caseStats(ss *SuiteSummary, rows []*rowAcc, perm []int, base int, calls []c
 			Simulated: t.Simulated,
 			Colour:    t.Colour,
 			Unscored:  calls[di].unscored,
-			Calls:     calls[di].calls(),
+			Calls:     calls[di].calls(classes),
 			Samples:   a.samples,
 		}
 		if ss.Binary && !repeated {
@@ -228,7 +232,7 @@ func pairCase(ss *SuiteSummary, lo, hi int, scores []CaseScore, sides []caseSide
 			if ts.Samples < ss.Repeats || bs.Samples < ss.Repeats {
 				a.partial++
 			}
-			if dl < 0 {
+			if dl < 0 && ss.Rows != nil {
 				for ri := lo; ri < hi; ri++ {
 					if ans := &ss.Rows[ri].Answers[di]; ans.Scored {
 						ans.Lost = true

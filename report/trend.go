@@ -379,7 +379,7 @@ func readStored(ctx context.Context, src Source, run results.Run, answers bool) 
 			}
 		}
 		// The same classification as the report's own (builder.addResult).
-		o := outcome{latency: r.Latency, class: r.ErrorClass, cached: r.Cached}
+		o := outcome{latency: r.Latency, cached: r.Cached}
 		switch {
 		case r.ErrorClass == string(providers.ContentFiltered):
 			o.kind = kindRefused

@@ -52,18 +52,18 @@ func outputHash(s string) uint64 {
 	return h.Sum64()
 }
 
-// mark compares one result of the reported run (a, with outcome o, on a
+// mark compares one result of the reported run (r, with outcome o, on a
 // case whose content hash is caseHash) with the previous run's result for
-// the same suite, case, repeat and target. The answer is Changed when the
-// previous run has none, or when the case, the answer text, the outcome
-// (answered, refused, error class), or the primary score differ. Scores
-// are compared exactly: a rescore that moves a score is a change.
-func (sr *storedRun) mark(a *Answer, r *results.Result, o outcome, caseHash string) {
+// the same suite, case, repeat and target, and returns what that run had
+// when the answer is Changed (nil when it is not). The answer is Changed
+// when the previous run has none, or when the case, the answer text, the
+// outcome (answered, refused, error class), or the primary score differ.
+// Scores are compared exactly: a rescore that moves a score is a change.
+func (sr *storedRun) mark(r *results.Result, o outcome, caseHash string) *Was {
 	k := resultKey{r.Suite, r.Target, r.CaseID, r.Repeat}
 	p, ok := sr.answers[k]
 	if !ok {
-		a.Changed, a.Was = true, &Was{}
-		return
+		return &Was{}
 	}
 	w := Was{Present: true, Scored: p.kind == kindScored, Score: p.score, ErrorClass: p.class}
 	// The same rule as the trend's pairing: a case is the same case when
@@ -74,31 +74,9 @@ func (sr *storedRun) mark(a *Answer, r *results.Result, o outcome, caseHash stri
 	}
 	w.OutputChanged = p.hash != outputHash(r.Output)
 	if w.CaseEdited || w.OutputChanged || p.kind != o.kind || p.class != r.ErrorClass || o.kind == kindScored && p.score != o.score {
-		a.Changed, a.Was = true, &w
+		return &w
 	}
-}
-
-// markChangedRows sets Row.Changed and d.Previous from the answers' marks.
-func markChangedRows(d *Data, prev *storedRun) {
-	if prev == nil {
-		return
-	}
-	p := &Previous{Run: prev.run}
-	for si := range d.Suites {
-		for ri := range d.Suites[si].Rows {
-			row := &d.Suites[si].Rows[ri]
-			for _, a := range row.Answers {
-				if a.Changed {
-					row.Changed = true
-					p.Answers++
-				}
-			}
-			if row.Changed {
-				p.Rows++
-			}
-		}
-	}
-	d.Previous = p
+	return nil
 }
 
 // wasText says how answer a changed for the drill-down: "new since the

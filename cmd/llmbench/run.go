@@ -176,7 +176,9 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 			return err
 		}
 	}
-	data, err := report.Build(context.WithoutCancel(ctx), store, rep.Run.ID)
+	// The summary shows no drill-down rows, so none are built: a large
+	// run's answers are never held in memory.
+	data, err := report.BuildWith(context.WithoutCancel(ctx), store, rep.Run.ID, report.Options{SummaryOnly: true})
 	if err != nil {
 		return fmt.Errorf("summarise run %s: %w", rep.Run.ID, err)
 	}

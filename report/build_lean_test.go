@@ -1,0 +1,150 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/llmbench/llmbench/bench"
+)
+
+// leanCases are fixtures covering what the summary shows: errors,
+// refusals and unscored answers, repeats and pass@k, cached results,
+// costs and correct answers, a previous run's changed marks and a trend
+// with drops.
+func leanCases() []struct {
+	name string
+	src  Source
+	id   string
+} {
+	return []struct {
+		name string
+		src  Source
+		id   string
+	}{
+		{"fixture", fixture(), "run-0001"},
+		{"repeats", repeatsFixture(), "run-rep"},
+		{"cached", cachedFixture(), cachedFixture().run.ID},
+		{"large", largeSource(300, 4), "run-large"},
+		{"history", historyFixture(), "run-0001"},
+	}
+}
+
+// dataOpts compare two Data exactly (NaN equal to NaN).
+var dataOpts = cmp.Options{cmpopts.EquateNaNs(), cmpopts.IgnoreUnexported(bench.Quota{})}
+
+// TestSummaryOnly checks that a summary-only build is the full build
+// without its drill-down rows: every figure the same, and every format but
+// HTML rendering the same bytes.
+func TestSummaryOnly(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range leanCases() {
+		t.Run(tt.name, func(t *testing.T) {
+			full, err := BuildWith(ctx, tt.src, tt.id, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lean, err := BuildWith(ctx, tt.src, tt.id, Options{SummaryOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := 0
+			for i := range full.Suites {
+				rows += len(full.Suites[i].Rows)
+				full.Suites[i].Rows = nil
+			}
+			if rows == 0 {
+				t.Fatal("the full build has no rows: the fixture checks nothing")
+			}
+			if diff := cmp.Diff(full, lean, dataOpts); diff != "" {
+				t.Errorf("summary-only data differs from the full data without rows (-full +lean):\n%s", diff)
+			}
+			for _, format := range []string{"text", "md", "json", "csv"} {
+				var f, l bytes.Buffer
+				if err := Write(&f, full, format); err != nil {
+					t.Fatal(err)
+				}
+				if err := Write(&l, lean, format); err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(f.String(), l.String()); diff != "" {
+					t.Errorf("%s differs (-full +lean):\n%s", format, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestBuildRowIndex checks that rows indexed densely (repeats 0 ≤ r <
+// the run's repeats) and by map (any other repeat, or a run with more
+// than maxDenseRepeats) give the same data.
+func TestBuildRowIndex(t *testing.T) {
+	ctx := context.Background()
+	want, err := BuildWith(ctx, repeatsFixture(), "run-rep", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name    string
+		repeats int
+	}{
+		{"all by map: one repeat planned", 1},
+		{"some by map: two repeats planned", 2},
+		{"all by map: more than maxDenseRepeats", maxDenseRepeats + 1},
+		{"no repeats recorded", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := repeatsFixture()
+			src.run.Repeats = tt.repeats
+			got, err := BuildWith(ctx, src, "run-rep", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Run.Repeats = want.Run.Repeats
+			if diff := cmp.Diff(want, got, dataOpts); diff != "" {
+				t.Errorf("data differs (-dense +other):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestBuildCutCopies checks that an answer cut at MaxTextBytes for the
+// drill-down is a copy: it does not keep the whole stored answer alive.
+func TestBuildCutCopies(t *testing.T) {
+	src := fixture()
+	stored := strings.Repeat("x", 4*MaxTextBytes)
+	for i := range src.results {
+		if src.results[i].CaseID == "a01" && src.results[i].ErrorClass == "" {
+			src.results[i].Output = stored
+		}
+	}
+	d, err := Build(context.Background(), src, "run-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checked int
+	for _, s := range d.Suites {
+		for _, r := range s.Rows {
+			for _, a := range r.Answers {
+				if a.OutputBytes != len(stored) {
+					continue
+				}
+				checked++
+				if len(a.Output) != MaxTextBytes || !a.Truncated() {
+					t.Errorf("answer of %d bytes kept as %d bytes (truncated %v), want %d", a.OutputBytes, len(a.Output), a.Truncated(), MaxTextBytes)
+				}
+				if unsafe.StringData(a.Output) == unsafe.StringData(stored) {
+					t.Error("the cut answer is a view of the stored answer, keeping all of it alive")
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no long answer found: the fixture checks nothing")
+	}
+}
