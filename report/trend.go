@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -126,10 +127,31 @@ type caseMean struct {
 	samples int
 }
 
+// caseEntry is one scored case of a cell.
+type caseEntry struct {
+	key caseKey
+	caseMean
+}
+
 // cellSnap is one (suite, target) of one run, as a trend needs it.
 type cellSnap struct {
 	point TrendPoint
-	cases map[caseKey]caseMean
+	// cases are the cell's scored cases, each once, sorted by key (see
+	// sortCases): a slice rather than a map, so a large suite's history
+	// costs its entries and nothing more.
+	cases []caseEntry
+}
+
+// sortCases sorts a cell's cases by ID, then hash.
+func sortCases(cs []caseEntry) {
+	slices.SortFunc(cs, func(a, b caseEntry) int { return compareCaseKeys(a.key, b.key) })
+}
+
+func compareCaseKeys(a, b caseKey) int {
+	if c := cmp.Compare(a.id, b.id); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.hash, b.hash)
 }
 
 // suiteSnap is one suite of one run.
@@ -198,47 +220,37 @@ func (h *history) add(s *runSnap) {
 }
 
 // pairRuns compares one cell between two consecutive runs on the cases
-// both answered (see RunChange).
-func pairRuns(before, after map[caseKey]caseMean, binary bool, level float64) *RunChange {
-	keys := make([]caseKey, 0, len(after))
-	for k := range after {
-		if _, ok := before[k]; ok {
-			keys = append(keys, k)
-		}
-	}
-	// Map order is random; the Wilcoxon p depends only on the multiset of
-	// differences, but the mean's last bit depends on the order of the sum.
-	slices.SortFunc(keys, func(a, b caseKey) int {
-		if a.id != b.id {
-			if a.id < b.id {
-				return -1
-			}
-			return 1
-		}
-		if a.hash < b.hash {
-			return -1
-		} else if a.hash > b.hash {
-			return 1
-		}
-		return 0
-	})
-	ch := &RunChange{N: len(keys), P: 1, Test: TestWilcoxon}
-	if len(keys) == 0 {
-		return ch
-	}
-	ds := make([]float64, len(keys))
+// both answered (see RunChange). Both sides are sorted by key, so the
+// paired cases are met in key order: the differences are summed in the
+// same order whatever order the runs stored them in.
+func pairRuns(before, after []caseEntry, binary bool, level float64) *RunChange {
+	var ds []float64
 	single := true
 	better, worse := 0, 0
-	for i, k := range keys {
-		a, b := before[k], after[k]
-		ds[i] = b.mean - a.mean
-		single = single && a.samples == 1 && b.samples == 1
-		switch {
-		case ds[i] > 0:
-			better++
-		case ds[i] < 0:
-			worse++
+	for i, j := 0, 0; i < len(before) && j < len(after); {
+		switch c := compareCaseKeys(before[i].key, after[j].key); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			a, b := before[i].caseMean, after[j].caseMean
+			d := b.mean - a.mean
+			ds = append(ds, d)
+			single = single && a.samples == 1 && b.samples == 1
+			switch {
+			case d > 0:
+				better++
+			case d < 0:
+				worse++
+			}
+			i++
+			j++
 		}
+	}
+	ch := &RunChange{N: len(ds), P: 1, Test: TestWilcoxon}
+	if len(ds) == 0 {
+		return ch
 	}
 	ch.Delta = Mean(ds)
 	if binary && single {
@@ -296,15 +308,17 @@ func snapData(d *Data, hashOf func(suite, caseID string) string) *runSnap {
 			if c.NotRun {
 				continue
 			}
-			cs := &cellSnap{cases: map[caseKey]caseMean{}}
+			cs := &cellSnap{}
 			if c.Score.N > 0 {
 				cs.point = TrendPoint{Present: true, Score: c.Score.Centre, N: c.Score.N, P50: c.Latency.P50}
+				cs.cases = make([]caseEntry, 0, c.Score.N)
 			}
 			for _, cas := range ss.Cases {
 				if sc := cas.Scores[ti]; sc.Samples > 0 {
-					cs.cases[caseKey{cas.CaseID, hashOf(ss.Name, cas.CaseID)}] = caseMean{sc.Mean, sc.Samples}
+					cs.cases = append(cs.cases, caseEntry{caseKey{cas.CaseID, hashOf(ss.Name, cas.CaseID)}, caseMean{sc.Mean, sc.Samples}})
 				}
 			}
+			sortCases(cs.cases)
 			sn.cells[d.Targets[ti].Name] = cs
 		}
 		s.suites[ss.Name] = sn
@@ -317,33 +331,194 @@ func snapData(d *Data, hashOf func(suite, caseID string) string) *runSnap {
 	return s
 }
 
-// resultKey identifies a result within a run.
-type resultKey struct {
-	suite, target, caseID string
-	repeat                int
+// storedRun is another run read for its trend figures and, when it is the
+// previous run, the fingerprints of its answers. Like the builder it keeps
+// a compact record per result, with case IDs once per case and target
+// names and error classes once per run.
+type storedRun struct {
+	run    results.Run
+	scorer map[string]string // primary scorer by suite
+	binary map[string]bool   // every primary score pass/fail (and some score)
+	suites map[string]*storedSuite
+	// per is the repeats per case indexed densely (see storedSuite.rowOf).
+	per       int
+	targets   []string
+	targetIdx map[string]int32
+	classes   []string // error classes by storedResult.class; 0 is ""
+	classIdx  map[string]uint32
 }
 
-type suiteCase struct{ suite, caseID string }
+// storedSuite is one suite of a stored run.
+type storedSuite struct {
+	// caseIdx indexes caseIDs: the cases the run recorded first (indices
+	// below listed, with their content hashes), then cases seen only in
+	// results.
+	caseIdx map[string]int
+	caseIDs []string
+	hashes  []string
+	listed  int
+	// res holds one record per (case, target, repeat), in order of its
+	// first result (a later duplicate replaces the record in place).
+	// rowOf[t][c·per + rep] is 1 + its index when 0 ≤ rep < per; rowIdx
+	// indexes the others.
+	res    []storedResult
+	rowOf  [][]int32
+	rowIdx map[storedKey]int
+}
 
-// storedRun is another run read for its trend figures and, when it is the
-// previous run, the fingerprints of its answers.
-type storedRun struct {
-	run      results.Run
-	scorer   map[string]string // primary scorer by suite
-	binary   map[string]bool   // every primary score pass/fail (and some score)
-	hashes   map[suiteCase]string
-	outcomes map[resultKey]outcome
-	order    []resultKey // first appearance, so snapshots do not depend on map order
-	answers  map[resultKey]prevAnswer
+// storedKey is a (case, target, repeat) of a stored suite.
+type storedKey struct {
+	c, t int32
+	rep  int
+}
+
+// storedResult is what the trend and the changed marks need of one
+// stored result.
+type storedResult struct {
+	score   float64
+	latency time.Duration
+	// hash is the answer text's (outputHash), kept with the answers.
+	hash uint64
+	c, t int32
+	// class indexes storedRun.classes (kept with the answers).
+	class  uint32
+	kind   uint8
+	cached bool
+}
+
+func (sr *storedRun) suite(name string) *storedSuite {
+	st := sr.suites[name]
+	if st == nil {
+		st = &storedSuite{caseIdx: map[string]int{}, rowIdx: map[storedKey]int{}}
+		sr.suites[name] = st
+	}
+	return st
+}
+
+func (sr *storedRun) target(name string) int32 {
+	if t, ok := sr.targetIdx[name]; ok {
+		return t
+	}
+	t := int32(len(sr.targets))
+	sr.targets = append(sr.targets, name)
+	sr.targetIdx[name] = t
+	return t
+}
+
+func (sr *storedRun) class(c string) uint32 {
+	if i, ok := sr.classIdx[c]; ok {
+		return i
+	}
+	i := uint32(len(sr.classes))
+	sr.classes = append(sr.classes, c)
+	sr.classIdx[c] = i
+	return i
+}
+
+// addCase records a case of the run; a case recorded twice keeps the
+// later hash.
+func (st *storedSuite) addCase(id, hash string) {
+	if ci, ok := st.caseIdx[id]; ok {
+		st.hashes[ci] = hash
+		return
+	}
+	st.caseIdx[id] = len(st.caseIDs)
+	st.caseIDs = append(st.caseIDs, id)
+	st.hashes = append(st.hashes, hash)
+	st.listed++
+}
+
+// hash is the content hash of case ci, and whether the run recorded the
+// case.
+func (st *storedSuite) hash(ci int) (string, bool) {
+	if ci < st.listed {
+		return st.hashes[ci], true
+	}
+	return "", false
+}
+
+// slot is where key k sits in rowOf[k.t] (-1 when it is not indexed
+// densely).
+func (st *storedSuite) slot(k storedKey, per int) int {
+	if k.rep >= 0 && k.rep < per {
+		return int(k.c)*per + k.rep
+	}
+	return -1
+}
+
+// find returns the index in res of key k.
+func (st *storedSuite) find(k storedKey, per int) (int, bool) {
+	if sl := st.slot(k, per); sl >= 0 && int(k.t) < len(st.rowOf) && sl < len(st.rowOf[k.t]) && st.rowOf[k.t][sl] > 0 {
+		return int(st.rowOf[k.t][sl] - 1), true
+	}
+	i, ok := st.rowIdx[k]
+	return i, ok
+}
+
+// add appends a record for new key k and returns its index.
+func (st *storedSuite) add(k storedKey, per int) int {
+	i := len(st.res)
+	st.res = append(st.res, storedResult{c: k.c, t: k.t})
+	if sl := st.slot(k, per); sl >= 0 && i < math.MaxInt32 {
+		for int(k.t) >= len(st.rowOf) {
+			st.rowOf = append(st.rowOf, nil)
+		}
+		if col := st.rowOf[k.t]; sl >= len(col) {
+			st.rowOf[k.t] = append(col, make([]int32, sl+1-len(col))...)
+		}
+		st.rowOf[k.t][sl] = int32(i + 1)
+	} else {
+		st.rowIdx[k] = i
+	}
+	return i
+}
+
+// lookup finds the stored result for a suite, target, case and repeat.
+func (sr *storedRun) lookup(suite, target, caseID string, repeat int) (storedResult, bool) {
+	st := sr.suites[suite]
+	if st == nil {
+		return storedResult{}, false
+	}
+	ci, ok := st.caseIdx[caseID]
+	if !ok {
+		return storedResult{}, false
+	}
+	t, ok := sr.targetIdx[target]
+	if !ok {
+		return storedResult{}, false
+	}
+	i, ok := st.find(storedKey{int32(ci), t, repeat}, sr.per)
+	if !ok {
+		return storedResult{}, false
+	}
+	return st.res[i], true
+}
+
+// caseHash is the content hash the run recorded for a case, and whether
+// it recorded the case.
+func (sr *storedRun) caseHash(suite, caseID string) (string, bool) {
+	st := sr.suites[suite]
+	if st == nil {
+		return "", false
+	}
+	ci, ok := st.caseIdx[caseID]
+	if !ok {
+		return "", false
+	}
+	return st.hash(ci)
 }
 
 // readStored reads run id from src in one pass over its suites, cases and
-// results. With answers set it also keeps each answer's fingerprint.
+// results. With answers set it also keeps each answer's fingerprint (its
+// error class and the hash of its text).
 func readStored(ctx context.Context, src Source, run results.Run, answers bool) (*storedRun, error) {
 	id := run.ID
-	sr := &storedRun{run: run, scorer: map[string]string{}, binary: map[string]bool{}, hashes: map[suiteCase]string{}, outcomes: map[resultKey]outcome{}}
-	if answers {
-		sr.answers = map[resultKey]prevAnswer{}
+	sr := &storedRun{
+		run: run, scorer: map[string]string{}, binary: map[string]bool{}, suites: map[string]*storedSuite{},
+		targetIdx: map[string]int32{}, classes: []string{""}, classIdx: map[string]uint32{"": 0},
+	}
+	if r := max(1, run.Repeats); r <= maxDenseRepeats {
+		sr.per = r
 	}
 	infos, err := src.Suites(ctx, id)
 	if err != nil {
@@ -358,7 +533,7 @@ func readStored(ctx context.Context, src Source, run results.Run, answers bool) 
 		if err != nil {
 			return nil, fmt.Errorf("read cases of run %s: %w", id, err)
 		}
-		sr.hashes[suiteCase{c.Suite, c.ID}] = c.Hash
+		sr.suite(c.Suite).addCase(c.ID, c.Hash)
 	}
 	anyScore := map[string]bool{}
 	n := 0
@@ -371,15 +546,23 @@ func readStored(ctx context.Context, src Source, run results.Run, answers bool) 
 				return nil, fmt.Errorf("read results of run %s: %w", id, err)
 			}
 		}
-		k := resultKey{r.Suite, r.Target, r.CaseID, r.Repeat}
-		if _, seen := sr.outcomes[k]; !seen {
-			sr.order = append(sr.order, k)
+		st := sr.suite(r.Suite)
+		ci, ok := st.caseIdx[r.CaseID]
+		if !ok {
+			ci = len(st.caseIDs)
+			st.caseIdx[r.CaseID] = ci
+			st.caseIDs = append(st.caseIDs, r.CaseID)
+		}
+		k := storedKey{int32(ci), sr.target(r.Target), r.Repeat}
+		i, seen := st.find(k, sr.per)
+		if !seen {
+			i = st.add(k, sr.per)
 			if _, ok := sr.binary[r.Suite]; !ok {
 				sr.binary[r.Suite] = true
 			}
 		}
 		// The same classification as the report's own (builder.addResult).
-		o := outcome{latency: r.Latency, cached: r.Cached}
+		o := storedResult{c: k.c, t: k.t, latency: r.Latency, cached: r.Cached}
 		switch {
 		case r.ErrorClass == string(providers.ContentFiltered):
 			o.kind = kindRefused
@@ -401,10 +584,10 @@ func readStored(ctx context.Context, src Source, run results.Run, answers bool) 
 				}
 			}
 		}
-		sr.outcomes[k] = o
 		if answers {
-			sr.answers[k] = fingerprint(&r, o)
+			o.class, o.hash = sr.class(r.ErrorClass), outputHash(r.Output)
 		}
+		st.res[i] = o
 	}
 	for s := range sr.binary {
 		sr.binary[s] = sr.binary[s] && anyScore[s]
@@ -416,77 +599,71 @@ func readStored(ctx context.Context, src Source, run results.Run, answers bool) 
 // the reported run's: per (suite, target) the mean over cases of each
 // case's mean primary score (pass/fail scores as 0/1), and the p50 latency
 // of successful calls made in that run (not from the cache), per suite and
-// over all suites.
+// over all suites. A cell's case means are averaged in the order of their
+// cases' first results.
 func (sr *storedRun) snap() *runSnap {
 	s := &runSnap{run: sr.run, suites: map[string]*suiteSnap{}, latency: map[string]time.Duration{}}
-	type acc struct {
-		sums    map[caseKey]*caseMean
-		order   []caseKey
-		latency []time.Duration
-	}
-	cells := map[[2]string]*acc{}
-	var cellOrder [][2]string
-	overall := map[string][]time.Duration{}
-	var targets []string
-	for _, k := range sr.order {
-		o := sr.outcomes[k]
-		ck := [2]string{k.suite, k.target}
-		a := cells[ck]
-		if a == nil {
-			a = &acc{sums: map[caseKey]*caseMean{}}
-			cells[ck] = a
-			cellOrder = append(cellOrder, ck)
-		}
-		if _, ok := overall[k.target]; !ok {
-			overall[k.target] = nil
-			targets = append(targets, k.target)
-		}
-		if (o.kind == kindScored || o.kind == kindUnscored) && !o.cached {
-			a.latency = append(a.latency, o.latency)
-			overall[k.target] = append(overall[k.target], o.latency)
-		}
-		if o.kind != kindScored {
+	overall := make([][]time.Duration, len(sr.targets))
+	for name, st := range sr.suites {
+		if len(st.res) == 0 {
 			continue
 		}
-		v := o.score
-		if sr.binary[k.suite] {
-			v = passValue(v)
+		ss := &suiteSnap{scorer: sr.scorer[name], binary: sr.binary[name], cells: map[string]*cellSnap{}}
+		s.suites[name] = ss
+		present := make([]bool, len(sr.targets))
+		latency := make([][]time.Duration, len(sr.targets))
+		for _, r := range st.res {
+			present[r.t] = true
+			if (r.kind == kindScored || r.kind == kindUnscored) && !r.cached {
+				latency[r.t] = append(latency[r.t], r.latency)
+				overall[r.t] = append(overall[r.t], r.latency)
+			}
 		}
-		key := caseKey{k.caseID, sr.hashes[suiteCase{k.suite, k.caseID}]}
-		m := a.sums[key]
-		if m == nil {
-			m = &caseMean{}
-			a.sums[key] = m
-			a.order = append(a.order, key)
+		// One target at a time, with one array of sums by case reused.
+		sums := make([]caseMean, len(st.caseIDs))
+		var order []int32
+		for t := range sr.targets {
+			if !present[t] {
+				continue
+			}
+			order = order[:0]
+			for _, r := range st.res {
+				if int(r.t) != t || r.kind != kindScored {
+					continue
+				}
+				v := r.score
+				if ss.binary {
+					v = passValue(v)
+				}
+				m := &sums[r.c]
+				if m.samples == 0 {
+					order = append(order, r.c)
+				}
+				m.mean += v // a sum until divided below
+				m.samples++
+			}
+			c := &cellSnap{cases: make([]caseEntry, 0, len(order))}
+			means := make([]float64, 0, len(order))
+			for _, ci := range order {
+				m := sums[ci]
+				sums[ci] = caseMean{}
+				m.mean /= float64(m.samples)
+				h, _ := st.hash(int(ci))
+				c.cases = append(c.cases, caseEntry{caseKey{st.caseIDs[ci], h}, m})
+				means = append(means, m.mean)
+			}
+			if len(means) > 0 {
+				slices.Sort(latency[t])
+				c.point = TrendPoint{Present: true, Score: Mean(means), N: len(means), P50: durationPercentiles(latency[t]).P50}
+			}
+			sortCases(c.cases)
+			ss.cells[sr.targets[t]] = c
 		}
-		m.mean += v // a sum until divided below
-		m.samples++
 	}
-	for _, ck := range cellOrder {
-		a := cells[ck]
-		ss := s.suites[ck[0]]
-		if ss == nil {
-			ss = &suiteSnap{scorer: sr.scorer[ck[0]], binary: sr.binary[ck[0]], cells: map[string]*cellSnap{}}
-			s.suites[ck[0]] = ss
-		}
-		c := &cellSnap{cases: make(map[caseKey]caseMean, len(a.order))}
-		means := make([]float64, 0, len(a.order))
-		for _, key := range a.order {
-			m := *a.sums[key]
-			m.mean /= float64(m.samples)
-			c.cases[key] = m
-			means = append(means, m.mean)
-		}
-		if len(means) > 0 {
-			slices.Sort(a.latency)
-			c.point = TrendPoint{Present: true, Score: Mean(means), N: len(means), P50: durationPercentiles(a.latency).P50}
-		}
-		ss.cells[ck[1]] = c
-	}
-	for _, tg := range targets {
-		if l := overall[tg]; len(l) > 0 {
+	for t, l := range overall {
+		if len(l) > 0 {
 			slices.Sort(l)
-			s.latency[tg] = durationPercentiles(l).P50
+			s.latency[sr.targets[t]] = durationPercentiles(l).P50
 		}
 	}
 	return s
@@ -549,7 +726,6 @@ func readHistory(ctx context.Context, src Source, run results.Run, previous stri
 				prev = sr
 			}
 			h.add(sr.snap())
-			sr.outcomes, sr.order = nil, nil
 		}
 	}
 	if prevID != "" && prev == nil {
@@ -560,7 +736,6 @@ func readHistory(ctx context.Context, src Source, run results.Run, previous stri
 		if prev, err = readStored(ctx, src, r, true); err != nil {
 			return nil, nil, err
 		}
-		prev.outcomes, prev.order = nil, nil
 	}
 	return h, prev, nil
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"hash/fnv"
 
 	"github.com/llmbench/llmbench/results"
 )
@@ -32,24 +31,19 @@ type Was struct {
 	CaseEdited bool
 }
 
-// prevAnswer is the fingerprint of one answer of the previous run.
-type prevAnswer struct {
-	kind  uint8
-	score float64
-	class string
-	hash  uint64
-}
-
-func fingerprint(r *results.Result, o outcome) prevAnswer {
-	return prevAnswer{kind: o.kind, score: o.score, class: r.ErrorClass, hash: outputHash(r.Output)}
-}
-
-// outputHash is the FNV-1a hash of a whole answer (the drill-down keeps
-// only its first MaxTextBytes).
+// outputHash is the 64-bit FNV-1a hash of a whole answer (the drill-down
+// keeps only its first MaxTextBytes), computed over the string in place.
 func outputHash(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime
+	}
+	return h
 }
 
 // mark compares one result of the reported run (r, with outcome o, on a
@@ -60,20 +54,20 @@ func outputHash(s string) uint64 {
 // outcome (answered, refused, error class), or the primary score differ.
 // Scores are compared exactly: a rescore that moves a score is a change.
 func (sr *storedRun) mark(r *results.Result, o outcome, caseHash string) *Was {
-	k := resultKey{r.Suite, r.Target, r.CaseID, r.Repeat}
-	p, ok := sr.answers[k]
+	p, ok := sr.lookup(r.Suite, r.Target, r.CaseID, r.Repeat)
 	if !ok {
 		return &Was{}
 	}
-	w := Was{Present: true, Scored: p.kind == kindScored, Score: p.score, ErrorClass: p.class}
+	class := sr.classes[p.class]
+	w := Was{Present: true, Scored: p.kind == kindScored, Score: p.score, ErrorClass: class}
 	// The same rule as the trend's pairing: a case is the same case when
 	// its content hash is (a case the previous run did not record is
 	// judged by its answer alone).
-	if prevHash, ok := sr.hashes[suiteCase{r.Suite, r.CaseID}]; ok {
+	if prevHash, ok := sr.caseHash(r.Suite, r.CaseID); ok {
 		w.CaseEdited = prevHash != caseHash
 	}
 	w.OutputChanged = p.hash != outputHash(r.Output)
-	if w.CaseEdited || w.OutputChanged || p.kind != o.kind || p.class != r.ErrorClass || o.kind == kindScored && p.score != o.score {
+	if w.CaseEdited || w.OutputChanged || p.kind != o.kind || class != r.ErrorClass || o.kind == kindScored && p.score != o.score {
 		return &w
 	}
 	return nil

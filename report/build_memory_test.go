@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"hash/fnv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -146,5 +148,53 @@ func TestBuildCutCopies(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no long answer found: the fixture checks nothing")
+	}
+}
+
+// TestStoredRowIndex checks that a stored run's results are found the
+// same whether indexed densely or by map, and snapshot the same.
+func TestStoredRowIndex(t *testing.T) {
+	ctx := context.Background()
+	src := repeatsFixture()
+	want, err := readStored(ctx, src, src.run, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snapOpts := cmp.AllowUnexported(runSnap{}, suiteSnap{}, cellSnap{}, caseEntry{}, caseKey{}, caseMean{})
+	for _, repeats := range []int{0, 1, 2, maxDenseRepeats + 1} {
+		t.Run(fmt.Sprint("repeats ", repeats), func(t *testing.T) {
+			run := src.run
+			run.Repeats = repeats
+			sr, err := readStored(ctx, src, run, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, wantSnap := sr.snap(), want.snap()
+			got.run.Repeats = wantSnap.run.Repeats
+			if diff := cmp.Diff(wantSnap, got, snapOpts); diff != "" {
+				t.Errorf("snapshot (-dense +other):\n%s", diff)
+			}
+			for _, r := range src.results {
+				w, okW := want.lookup(r.Suite, r.Target, r.CaseID, r.Repeat)
+				g, okG := sr.lookup(r.Suite, r.Target, r.CaseID, r.Repeat)
+				if !okW || !okG || w.kind != g.kind || w.score != g.score || w.hash != g.hash || want.classes[w.class] != sr.classes[g.class] {
+					t.Errorf("%s/%s/%s#%d: found %v %+v, want %v %+v", r.Suite, r.Target, r.CaseID, r.Repeat, okG, g, okW, w)
+				}
+			}
+			if _, ok := sr.lookup("rb", "base", "no-such-case", 0); ok {
+				t.Error("found a result for a case the run does not have")
+			}
+		})
+	}
+}
+
+// TestOutputHash checks the in-place hash against hash/fnv's FNV-1a.
+func TestOutputHash(t *testing.T) {
+	for _, s := range []string{"", "a", "The answer is 42.", "答案是四十二。", strings.Repeat("xyz", 1000)} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		if got, want := outputHash(s), h.Sum64(); got != want {
+			t.Errorf("outputHash(%.20q) = %x, want %x", s, got, want)
+		}
 	}
 }
