@@ -73,10 +73,10 @@ type Options struct {
 	Previous string
 	// SummaryOnly leaves out the drill-down: SuiteSummary.Rows stays nil,
 	// and no prompt, reference, image or answer text is kept while
-	// building. Every figure is the same as without it, and WriteText and
-	// the JSON, CSV, Markdown and JUnit formats show the same; only
-	// WriteHTML (and WritePages) need the rows. It is for summaries of
-	// large runs, as `llmbench run` prints after its run.
+	// building. Every other field is the same as without it, so WriteText,
+	// WriteMarkdown, WriteJSON, WriteCSV and NewSummary give the same
+	// output; only WriteHTML shows rows. It is for summaries of large runs,
+	// such as the one `llmbench run` prints after its run.
 	SummaryOnly bool
 }
 
