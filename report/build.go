@@ -328,6 +328,14 @@ func BuildWith(ctx context.Context, src Source, runID string, opts Options) (*Da
 	}
 	b := newBuilder(run, targets, infos, !opts.SummaryOnly, prev != nil || hist != nil)
 	b.prev = prev
+	// Sizing the columns once pays when they hold the answers' text; a
+	// summary's columns are small, and growing them costs less than the
+	// count (a query, and its SQLite page cache).
+	if rc, ok := src.(resultCounter); ok && !opts.SummaryOnly {
+		if b.expect, err = rc.CountResults(ctx, runID); err != nil {
+			return nil, fmt.Errorf("count results of run %s: %w", runID, err)
+		}
+	}
 	for c, err := range src.Cases(ctx, runID) {
 		if err != nil {
 			return nil, fmt.Errorf("read cases of run %s: %w", runID, err)
@@ -454,6 +462,23 @@ func (s *suiteAcc) addColumn(texts bool) {
 	}
 }
 
+// reserve makes room for n rows in every column.
+func (s *suiteAcc) reserve(n int) {
+	s.keys = grow(s.keys, n)
+	for i := range s.out {
+		s.out[i] = grow(s.out[i], n)
+	}
+	for i := range s.ans {
+		s.ans[i] = grow(s.ans[i], n)
+	}
+	s.rowOf = grow(s.rowOf, min(n, s.listed*s.per))
+}
+
+// grow makes room for n elements in all.
+func grow[T any](s []T, n int) []T {
+	return slices.Grow(s, max(0, n-len(s)))
+}
+
 // row returns the index of row k, adding it (empty in every column) if new.
 func (s *suiteAcc) row(k rowKey) int {
 	slot := -1
@@ -537,6 +562,9 @@ type builder struct {
 	classes  []string
 	classIdx map[string]uint32
 	messages map[string]string
+	// expect is the number of results the source holds (0 if unknown),
+	// seen the number added so far: they size each suite's storage.
+	expect, seen int
 }
 
 func newBuilder(run results.Run, targets []results.Target, infos []results.SuiteInfo, rows, hashes bool) *builder {
@@ -622,6 +650,20 @@ func (b *builder) addCase(c results.Case) {
 	}
 }
 
+// rowsHint is how many rows to make room for when suite s gets its first
+// result: its listed cases times the run's repeats (the rows of a complete
+// run), but no more than the results left could fill with every target
+// answering, so an interrupted run of a large plan does not reserve the
+// plan.
+func (b *builder) rowsHint(s *suiteAcc) int {
+	nt := max(1, len(b.targets))
+	hint := (b.expect - b.seen + nt - 1) / nt
+	if per := max(1, b.run.Repeats); s.listed > 0 && per <= hint/s.listed {
+		hint = s.listed * per
+	}
+	return hint
+}
+
 // maxDenseRepeats bounds the repeats per case that rows are indexed
 // densely for (see suiteAcc.rowOf); rows of runs with more are in a map.
 const maxDenseRepeats = 64
@@ -674,6 +716,10 @@ func (b *builder) addResult(r *results.Result) {
 		s.caseIdx[r.CaseID] = ci
 		s.caseIDs = append(s.caseIDs, r.CaseID)
 	}
+	if len(s.keys) == 0 && b.expect > b.seen {
+		s.reserve(b.rowsHint(s))
+	}
+	b.seen++
 	ri := s.row(rowKey{ci, r.Repeat})
 	// A duplicate (suite, case, target, repeat) replaces the earlier
 	// result, so every call is counted once.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -197,4 +198,52 @@ func TestOutputHash(t *testing.T) {
 			t.Errorf("outputHash(%.20q) = %x, want %x", s, got, want)
 		}
 	}
+}
+
+// countedSource is a fakeSource that counts its results as *results.Store
+// does, or claims n of them, or fails to count.
+type countedSource struct {
+	*fakeSource
+	n   int
+	err error
+}
+
+var _ resultCounter = countedSource{}
+
+func (c countedSource) CountResults(context.Context, string) (int, error) {
+	return c.n, c.err
+}
+
+// TestBuildResultCount checks that a source's result count only sizes
+// Build's storage: right, too small, too large or absent, the data are the
+// same, and a failed count is an error.
+func TestBuildResultCount(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range leanCases() {
+		f, ok := tt.src.(*fakeSource)
+		if !ok {
+			continue
+		}
+		want, err := BuildWith(ctx, f, tt.id, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{len(f.results), 1, len(f.results) / 3, 1 << 40} {
+			t.Run(fmt.Sprintf("%s/%d", tt.name, n), func(t *testing.T) {
+				got, err := BuildWith(ctx, countedSource{fakeSource: f, n: n}, tt.id, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got, dataOpts); diff != "" {
+					t.Errorf("data differs (-uncounted +counted):\n%s", diff)
+				}
+			})
+		}
+	}
+	t.Run("a failed count", func(t *testing.T) {
+		_, err := BuildWith(ctx, countedSource{fakeSource: fixture(), err: errNoRun}, "run-0001", Options{})
+		if !errors.Is(err, errNoRun) {
+			t.Errorf("error %v, want one wrapping %v", err, errNoRun)
+		}
+	})
 }

@@ -23,3 +23,12 @@ type Source interface {
 }
 
 var _ Source = (*results.Store)(nil)
+
+// resultCounter is implemented by sources that count a run's results
+// cheaply (*results.Store). Build finds it with a type assertion and sizes
+// each suite's storage once, rather than growing it as results arrive.
+type resultCounter interface {
+	CountResults(ctx context.Context, runID string) (int, error)
+}
+
+var _ resultCounter = (*results.Store)(nil)
