@@ -638,11 +638,22 @@ func (b *builder) addCase(c results.Case) {
 	if _, dup := s.caseIdx[c.ID]; dup {
 		return
 	}
-	s.caseIdx[c.ID] = len(s.caseIDs)
-	s.caseIDs = append(s.caseIDs, c.ID)
+	id, hash := c.ID, c.Hash
+	if b.prev != nil {
+		// The previous run mostly has the same cases: share its strings
+		// rather than hold a second copy of each ID and content hash.
+		if pid, phash, ok := b.prev.caseRef(c.Suite, c.ID); ok {
+			id = pid
+			if phash == hash {
+				hash = phash
+			}
+		}
+	}
+	s.caseIdx[id] = len(s.caseIDs)
+	s.caseIDs = append(s.caseIDs, id)
 	s.listed++
 	if b.hashes {
-		s.hashes = append(s.hashes, c.Hash)
+		s.hashes = append(s.hashes, hash)
 	}
 	if b.rows {
 		p, cut := clip(c.Prompt)

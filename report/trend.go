@@ -494,6 +494,22 @@ func (sr *storedRun) lookup(suite, target, caseID string, repeat int) (storedRes
 	return st.res[i], true
 }
 
+// caseRef returns the run's own strings for a case ID and its content
+// hash ("" if the run did not record the case), and whether the run has
+// the case at all.
+func (sr *storedRun) caseRef(suite, caseID string) (id, hash string, ok bool) {
+	st := sr.suites[suite]
+	if st == nil {
+		return "", "", false
+	}
+	ci, ok := st.caseIdx[caseID]
+	if !ok {
+		return "", "", false
+	}
+	hash, _ = st.hash(ci)
+	return st.caseIDs[ci], hash, true
+}
+
 // caseHash is the content hash the run recorded for a case, and whether
 // it recorded the case.
 func (sr *storedRun) caseHash(suite, caseID string) (string, bool) {
