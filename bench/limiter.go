@@ -42,7 +42,9 @@ type Limits struct {
 	Concurrency int
 	// MinFactor is the least share of its limits a target is slowed to by
 	// 429s (default 1/4), so a provider that refuses calls at random
-	// (overload) slows a run at most that much.
+	// (overload) slows a run at most that much. (A rate learnt by a
+	// target without an rpm can be learnt again lower: see
+	// TargetLimiter.)
 	MinFactor float64
 	// Recovery is how long a target slowed to nothing would take to get
 	// back to its full limits (default 60s): recovery is linear in time,
@@ -72,18 +74,36 @@ const (
 // minRound of them having ended: the rate, not chance, is then to blame. A
 // provider that answers a few per cent of calls with a 429 whatever the
 // rate is not slowed down for it: each such call still waits its hint.
-// Half or more (1/rebaseShare) at the floor means a learnt rate was far too
-// high.
 const (
 	shareWindow = 20
 	minRound    = 10
 	shrinkShare = 4
-	rebaseShare = 2
 )
 
 // learntCeiling is how far above a learnt rate a target may recover: the
 // rate was measured when a 429 came, which may have been bad luck.
 const learntCeiling = 4
+
+// A learnt rate is re-learnt from below when, at its floor, the provider
+// accepts fewer than 1/relearnShare of the calls per second the floor lets
+// through (see TargetLimiter). The climb doubles the rate after
+// relearnClean calls in a row without a 429 (a provider refusing 30% of
+// calls at random lets that many through in a row about once in 1.5
+// million tries; below a rate limit, every call goes through), and no
+// sooner than relearnStep after the last doubling: a provider with a burst
+// allowance takes time to run dry, and 2 s drains a second's worth (a
+// per-second limit's) at 1.5 times its rate, so the climb does not pass a
+// limit unseen.
+//
+// A step can also go on without either: just above a rate limit, the
+// provider refuses too few calls for a round of 429s and too many for a
+// clean run. After relearnStall calls the step decides as a round would.
+const (
+	relearnShare = 2
+	relearnClean = 2 * shareWindow
+	relearnStep  = 2 * time.Second
+	relearnStall = 4 * relearnClean
+)
 
 // paceGuard widens the spacing between calls by 0.5%: over a second of
 // calls that leaves 5 ms for the network and the scheduler to bunch
@@ -114,13 +134,37 @@ const paceGuard = 1.005
 // of the limits, and every call to the target pauses for the provider's
 // delay hint. A 429 to a call sent before the last halving says nothing of
 // the rate now and is not counted. The limits then recover linearly in
-// time (see Limits.Recovery). A target
-// without an rpm has no rate to halve: its first 429 gives it one, the
-// rate at which its last calls were released (at most the last
-// observedCalls, over no more than observedSpan), which then halves and
-// recovers like a configured rpm, up to learntCeiling times it (should
-// half the calls still be refused at MinFactor of it, it starts again from
-// the rate then in force): the provider's limit was near it.
+// time (see Limits.Recovery).
+//
+// Learning a rate: a target without an rpm has no rate to halve. Its first
+// round of 429s gives it one, the rate at which its last calls were
+// released (at most the last observedCalls, over no more than
+// observedSpan), which then halves and recovers like a configured rpm, up
+// to learntCeiling times it: the provider's limit was near it. That first
+// round usually comes in the start-up burst, when calls leave far faster
+// than any provider's sustained rate, so the rate learnt can be a hundred
+// times the provider's, its floor (MinFactor of it) still above it, and
+// its recovery (linear in it) as much too fast. A target held at such a
+// floor by the provider's pauses sees only a quarter or so of its calls
+// refused, as a provider refusing at random would: the share of 429s alone
+// cannot tell the two apart; what can is slowing down. So when, at the
+// floor, the provider accepted fewer than half the calls per second the
+// floor lets through (counted since the target reached it, pauses
+// included: what the provider sustains), the target re-learns its rate
+// from below. It drops to half that accepted rate, where a rate limit
+// refuses nothing, and doubles the rate after every relearnClean calls in
+// a row without a 429 (see relearnStep). The rate at which 429s come back
+// (a round of them, or a step that neither passes cleanly nor draws a
+// round, see relearnStall) is the new learnt rate, halved at once like the
+// first: the provider's limit lies between it and the last rate passed
+// cleanly. Should that happen at the first step, half the accepted rate,
+// slowing did not help: the refusals are not the rate's fault, and the
+// target goes back to the floor of the rate it had and does not try again
+// for Recovery, so a provider refusing calls at random never drags a
+// learnt rate down. Climbing back to the floor cleanly ends the attempt
+// the same way. While it climbs, the target's concurrency stays at the
+// floor's. A configured rpm is never re-learnt: its floor is the MinFactor
+// guarantee.
 //
 // A TargetLimiter is safe for concurrent use. The time a call spends in
 // Admit or Wait is the caller's wait, never its latency.
@@ -142,21 +186,38 @@ type TargetLimiter struct {
 	nRecent  int                      // releases so far
 	factor   float64                  // share of the limits in force at factorAt
 	factorAt time.Time                // recovery runs from here
-	shrunkAt time.Time                // the last halving
+	shrunkAt time.Time                // the last halving (or climbing step)
 	// outcomes holds whether each of the last shareWindow attempts sent
 	// since the last halving got a 429 (canceled ones aside), a ring;
 	// nOutcomes counts them, n429 the 429s among those held.
-	outcomes    [shareWindow]bool
-	nOutcomes   int
-	n429        int
-	pausedUntil time.Time
-	last        time.Time // the last release
-	tokFree     time.Time // when the token charges so far have drained
-	inflight    int
-	changed     chan struct{} // closed (and replaced) when inflight drops
-	inRatio     float64       // reported / estimated prompt tokens (EWMA)
-	outMean     float64       // reported answer tokens (EWMA; 0 before any)
-	seenUsage   bool
+	outcomes  [shareWindow]bool
+	nOutcomes int
+	n429      int
+	// accepted counts the attempts sent since shrunkAt that ended without
+	// a 429; lastAccepted is the latest of their releases.
+	accepted     int
+	lastAccepted time.Time
+	// relearn is the rate (calls per second) a learnt target climbs while
+	// it re-learns its rate from below (0: not re-learning), in steps
+	// (doublings so far) since the present one began at stepAt; top is the
+	// rate in force at the floor when it started. Of the calls sent at the
+	// present step, stepCalls have ended, the last clean in a row without
+	// a 429. No new attempt starts before relearnAfter.
+	relearn      float64
+	steps        int
+	stepAt       time.Time
+	top          float64
+	stepCalls    int
+	clean        int
+	relearnAfter time.Time
+	pausedUntil  time.Time
+	last         time.Time // the last release
+	tokFree      time.Time // when the token charges so far have drained
+	inflight     int
+	changed      chan struct{} // closed (and replaced) when inflight drops
+	inRatio      float64       // reported / estimated prompt tokens (EWMA)
+	outMean      float64       // reported answer tokens (EWMA; 0 before any)
+	seenUsage    bool
 }
 
 var (
@@ -240,8 +301,8 @@ func (t *TargetLimiter) factorLocked(now time.Time) float64 {
 	if t.learnt {
 		ceiling = learntCeiling
 	}
-	if t.factor >= ceiling || now.Before(t.factorAt) {
-		return t.factor
+	if t.factor >= ceiling || now.Before(t.factorAt) || t.relearn > 0 {
+		return t.factor // (held at the floor while re-learning)
 	}
 	f := t.factor + float64(now.Sub(t.factorAt))/float64(t.lim.Recovery)
 	return min(f, ceiling)
@@ -345,9 +406,92 @@ func (t *TargetLimiter) pace(ctx context.Context, c *charge) (time.Time, error) 
 // shrinkLocked halves the factor f and starts a new window of outcomes.
 func (t *TargetLimiter) shrinkLocked(now time.Time, f float64) {
 	t.factor = max(t.lim.MinFactor, f/2)
-	t.shrunkAt = now
 	t.factorAt = now
+	t.newWindowLocked(now)
+}
+
+// newWindowLocked forgets the outcomes of the calls sent so far: only
+// those sent from now on say what the rate now does.
+func (t *TargetLimiter) newWindowLocked(now time.Time) {
+	t.shrunkAt = now
 	t.nOutcomes, t.n429 = 0, 0
+	t.accepted, t.lastAccepted = 0, time.Time{}
+}
+
+// acceptedRateLocked is the rate at which calls sent since shrunkAt were
+// accepted: their count over the time from then to the latest one's
+// release, which takes in any pause the provider asked for, as its own
+// accounting does (0: fewer than two, too few to tell).
+func (t *TargetLimiter) acceptedRateLocked() float64 {
+	span := t.lastAccepted.Sub(t.shrunkAt)
+	if t.accepted < 2 || span <= 0 {
+		return 0
+	}
+	return float64(t.accepted) / span.Seconds()
+}
+
+// relearnLocked starts re-learning a learnt rate from below (see
+// TargetLimiter): from half the accepted rate, up to the rate in force.
+func (t *TargetLimiter) relearnLocked(now time.Time, accepted, inForce float64) {
+	t.relearn, t.steps, t.stepAt, t.top = accepted/2, 0, now, inForce
+	t.stepCalls, t.clean = 0, 0
+	t.factor, t.factorAt = t.lim.MinFactor, now
+	t.newWindowLocked(now)
+}
+
+// stopRelearnLocked ends an attempt to re-learn that taught nothing: the
+// target is back at the floor of the rate it had, and tries again no
+// sooner than Recovery from now.
+func (t *TargetLimiter) stopRelearnLocked(now time.Time) {
+	t.relearn = 0
+	t.relearnAfter = now.Add(t.lim.Recovery)
+	t.shrinkLocked(now, t.lim.MinFactor)
+}
+
+// stepLocked records how a call sent at the present step of a climb
+// ended, and reports whether that ended the step: after relearnClean in a
+// row without a 429, relearnStep into the step, the rate doubles (and a
+// climb back to the rate it started under ends); after relearnStall calls
+// that are not such a clean run and drew no round of 429s, the step
+// decides as a round would.
+func (t *TargetLimiter) stepLocked(now time.Time, limited bool) bool {
+	t.stepCalls++
+	t.clean++
+	if limited {
+		t.clean = 0
+	}
+	switch {
+	case t.clean >= relearnClean && now.Sub(t.stepAt) < relearnStep:
+		return false // clean so far: the step goes on
+	case t.clean >= relearnClean:
+		t.relearn *= 2
+		t.steps, t.stepAt, t.stepCalls, t.clean = t.steps+1, now, 0, 0
+		if t.relearn >= t.top {
+			t.stopRelearnLocked(now)
+		} else {
+			t.newWindowLocked(now)
+		}
+		return true
+	case t.stepCalls >= relearnStall:
+		t.settleRelearnLocked(now)
+		return true
+	}
+	return false
+}
+
+// settleRelearnLocked ends a climb at a step that drew 429s. At its first
+// step, half the rate the provider had accepted, they are not the rate's
+// fault: the target goes back to the floor of the rate it had. Later, the
+// provider's limit lies between the last step and this one, and this
+// step's rate is the new learnt rate, halved at once like the first.
+func (t *TargetLimiter) settleRelearnLocked(now time.Time) {
+	if t.steps == 0 {
+		t.stopRelearnLocked(now)
+		return
+	}
+	t.interval = time.Duration(float64(time.Second) / t.relearn)
+	t.relearn = 0
+	t.shrinkLocked(now, 1)
 }
 
 // noteLocked records a release for the rate learnt at a first 429.
@@ -388,7 +532,11 @@ func (t *TargetLimiter) dueLocked(now time.Time) time.Time {
 	due := t.pausedUntil
 	f := t.factorLocked(now)
 	if t.interval > 0 && !t.last.IsZero() {
-		if d := t.last.Add(time.Duration(float64(t.interval) / f)); d.After(due) {
+		spacing := time.Duration(float64(t.interval) / f)
+		if t.relearn > 0 {
+			spacing = time.Duration(float64(time.Second) / t.relearn)
+		}
+		if d := t.last.Add(spacing); d.After(due) {
 			due = d
 		}
 	}
@@ -482,24 +630,40 @@ func (t *TargetLimiter) done(p *permit, resp *providers.Response, err *providers
 	t.nOutcomes++
 	if limited {
 		t.n429++
+	} else {
+		t.accepted++
+		if p.at.After(t.lastAccepted) {
+			t.lastAccepted = p.at
+		}
+	}
+	if t.relearn > 0 && t.stepLocked(now, limited) {
+		return
 	}
 	held := min(t.nOutcomes, shareWindow)
 	if !limited || held < minRound || t.n429*shrinkShare < held {
 		return
 	}
 	t.factor, t.factorAt = f, now // the recovery so far, made firm
+	inForce := 0.0                // calls per second
+	if t.interval > 0 {
+		inForce = f / t.interval.Seconds()
+	}
 	switch {
 	case t.lim.RPM == 0 && t.interval == 0:
 		t.learnLocked(now)
 		t.shrinkLocked(now, f)
+	case t.relearn > 0:
+		t.settleRelearnLocked(now)
 	case f > 1.1*t.lim.MinFactor: // above the floor, recovering or not
 		t.shrinkLocked(now, f)
-	case t.learnt && t.n429*rebaseShare >= held:
-		// A learnt rate can be far above the provider's (it was measured
-		// in a burst): when half the calls are still refused at MinFactor
-		// of it, take the rate in force as the new full rate.
-		t.interval = time.Duration(float64(t.interval) / f)
-		t.shrinkLocked(now, 1)
+	case t.learnt && !now.Before(t.relearnAfter):
+		// At the floor of a learnt rate the provider takes fewer than
+		// half the calls per second the floor lets through: the rate was
+		// learnt too high, or the refusals are not the rate's fault.
+		// Slowing below what it accepts tells which.
+		if a := t.acceptedRateLocked(); a > 0 && a*relearnShare < inForce {
+			t.relearnLocked(now, a, inForce)
+		}
 	}
 	// At the floor the target only pauses, and the window goes on.
 	if err.RetryAfter > 0 {

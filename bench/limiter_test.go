@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -502,64 +503,154 @@ func (b *bucket) allow(now time.Time) bool {
 	return true
 }
 
+// drive runs workers goroutines against lim for dur, each sending calls
+// that take hold and that allow accepts (else they get a 429 with the hint
+// ra). It counts the calls accepted and refused by the second they were
+// sent in.
+func drive(t *testing.T, lim *TargetLimiter, workers int, hold, ra, dur time.Duration, allow func(time.Time) bool) (ok, limited []int) {
+	t.Helper()
+	start := time.Now()
+	seconds := int(dur / time.Second)
+	ok, limited = make([]int, seconds), make([]int, seconds)
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+	)
+	limitedErr := &providers.Error{Class: providers.RateLimited, Status: 429, RetryAfter: ra}
+	for range workers {
+		wg.Go(func() {
+			for time.Since(start) < dur {
+				p, err := lim.Admit(context.Background(), &providers.Request{})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				sec := int(time.Since(start) / time.Second)
+				allowed := allow(time.Now())
+				time.Sleep(hold)
+				mu.Lock()
+				switch {
+				case sec >= seconds: // sent as time ran out
+				case allowed:
+					ok[sec]++
+				default:
+					limited[sec]++
+				}
+				mu.Unlock()
+				if allowed {
+					p.Done(&providers.Response{}, nil)
+				} else {
+					p.Done(nil, limitedErr)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return ok, limited
+}
+
+// perSecond is the mean of counts over [from, to) seconds.
+func perSecond(counts []int, from, to int) float64 {
+	n := 0
+	for _, c := range counts[from:to] {
+		n += c
+	}
+	return float64(n) / float64(to-from)
+}
+
 // TestTargetLimiterLearnsARate drives a target with no rpm at a provider
-// that allows 20 requests per second: after the first 429s the limiter
-// settles near that rate, and 429s become rare.
+// with a rate limit: after the first 429s the limiter settles near that
+// rate, and 429s become rare. The rate learnt first, in the start-up
+// burst, can be hundreds of times the provider's (its floor still far
+// above it), so the limiter has to learn it again from below.
 func TestTargetLimiterLearnsARate(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		lim := NewTargetLimiter(Limits{Concurrency: 16})
-		prov := &bucket{rps: 20, burst: 5}
-		start := time.Now()
-		var (
-			mu            sync.Mutex
-			ok, limited   int // in the second minute
-			first429Count int // in the first minute
-			wg            sync.WaitGroup
-		)
-		for range 16 {
-			wg.Go(func() {
-				for time.Since(start) < 2*time.Minute {
-					p, err := lim.Admit(context.Background(), &providers.Request{})
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					allowed := prov.allow(time.Now())
-					time.Sleep(5 * time.Millisecond)
-					mu.Lock()
-					switch late := time.Since(start) >= time.Minute; {
-					case late && allowed:
-						ok++
-					case late:
-						limited++
-					case !allowed:
-						first429Count++
-					}
-					mu.Unlock()
-					if allowed {
-						p.Done(&providers.Response{}, nil)
-					} else {
-						p.Done(nil, &providers.Error{Class: providers.RateLimited, Status: 429, RetryAfter: 100 * time.Millisecond})
-					}
+	tests := []struct {
+		name       string
+		rps, burst float64
+		workers    int
+		hold, ra   time.Duration
+	}{
+		{name: "20/s, quick calls", rps: 20, burst: 5, workers: 16, hold: 5 * time.Millisecond, ra: 100 * time.Millisecond},
+		{name: "20/s, no delay hint", rps: 20, burst: 5, workers: 16, hold: 5 * time.Millisecond},
+		{name: "20/s, few workers", rps: 20, burst: 5, workers: 4, hold: 5 * time.Millisecond, ra: 100 * time.Millisecond},
+		{name: "5/s, slow calls, 1s hints", rps: 5, burst: 5, workers: 16, hold: 200 * time.Millisecond, ra: time.Second},
+		{name: "100/s, a second's burst", rps: 100, burst: 100, workers: 64, hold: 50 * time.Millisecond, ra: time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				lim := NewTargetLimiter(Limits{Concurrency: tt.workers})
+				prov := &bucket{rps: tt.rps, burst: tt.burst}
+				ok, limited := drive(t, lim, tt.workers, tt.hold, tt.ra, 2*time.Minute, prov.allow)
+				if perSecond(limited, 0, 60) == 0 {
+					t.Fatal("the provider never refused: the test does not exercise backing off")
+				}
+				rate := perSecond(ok, 60, 120)
+				share := perSecond(limited, 60, 120) / (rate + perSecond(limited, 60, 120))
+				lim.mu.Lock()
+				learnt := 1 / lim.interval.Seconds()
+				lim.mu.Unlock()
+				t.Logf("second minute: %.1f ok/s, %.1f%% 429s; learnt %.1f/s", rate, 100*share, learnt)
+				if rate < 0.8*tt.rps || rate > 1.025*tt.rps {
+					t.Errorf("settled at %.1f successful calls/s, want near the provider's %v", rate, tt.rps)
+				}
+				// Recovering means probing past the limit now and then: some
+				// 429s remain (without learning a rate, about 30%).
+				if share > 0.20 {
+					t.Errorf("%.1f%% of calls got 429 once settled, want under 20%%", 100*share)
+				}
+				// The rate learnt last is the one at which 429s came back as
+				// the target climbed from below: above the provider's, and
+				// within about a doubling of it.
+				if learnt < tt.rps || learnt > 2.5*tt.rps {
+					t.Errorf("learnt %.1f calls/s, want between %v and 2.5 times that", learnt, tt.rps)
 				}
 			})
-		}
-		wg.Wait()
-		if first429Count == 0 {
-			t.Fatal("the provider never refused: the test does not exercise backing off")
-		}
-		rate := float64(ok) / 60
-		share := float64(limited) / float64(ok+limited)
-		t.Logf("first minute: %d 429s; second minute: %.1f ok/s, %.1f%% 429s", first429Count, rate, 100*share)
-		if rate < 16 || rate > 20.5 {
-			t.Errorf("settled at %.1f successful calls/s, want near the provider's 20", rate)
-		}
-		// Recovering means probing past the limit now and then: some 429s
-		// remain (without learning a rate, about 30%).
-		if share > 0.20 {
-			t.Errorf("%.1f%% of calls got 429 once settled, want under 20%%", 100*share)
-		}
-	})
+		})
+	}
+}
+
+// TestTargetLimiterRandomRefusals drives a target with no rpm at a
+// provider that refuses 30% of calls at random whatever the rate. The
+// first 429s give the target a rate, and it slows to its floor; but
+// slowing further does not lower the share refused, so its rate must not
+// be learnt again lower and lower: the calls it gets through per second
+// in the second minute stay near those of its first ten seconds.
+func TestTargetLimiterRandomRefusals(t *testing.T) {
+	tests := []struct {
+		name     string
+		hold, ra time.Duration
+	}{
+		{name: "quick calls, 100ms hints", hold: 5 * time.Millisecond, ra: 100 * time.Millisecond},
+		{name: "100ms calls, no delay hint", hold: 100 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				lim := NewTargetLimiter(Limits{Concurrency: 16})
+				var mu sync.Mutex
+				rnd := rand.New(rand.NewPCG(1, 2))
+				allow := func(time.Time) bool {
+					mu.Lock()
+					defer mu.Unlock()
+					return rnd.Float64() >= 0.3
+				}
+				ok, limited := drive(t, lim, 16, tt.hold, tt.ra, 2*time.Minute, allow)
+				first, later := perSecond(ok, 0, 10), perSecond(ok, 60, 120)
+				share := perSecond(limited, 60, 120) / (later + perSecond(limited, 60, 120))
+				t.Logf("first ten seconds: %.1f ok/s; second minute: %.1f ok/s, %.1f%% 429s", first, later, 100*share)
+				lim.mu.Lock()
+				learnt := lim.learnt
+				lim.mu.Unlock()
+				if !learnt {
+					t.Fatal("no rate learnt: the test does not exercise a learnt rate")
+				}
+				if later < first/2 {
+					t.Errorf("%.1f successful calls/s in the second minute, %.1f in the first ten seconds: the learnt rate collapsed", later, first)
+				}
+			})
+		})
+	}
 }
 
 // TestTargetLimiterConcurrentLearning starts many calls at once, before any
