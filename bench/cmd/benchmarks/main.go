@@ -482,6 +482,28 @@ func (e *env) scheduling() error {
 		threshold: fmt.Sprintf("≤ 1.05 × ideal = %.2f s", 1.05*ideal.Seconds()),
 		ok:        verdict(wall.Seconds() <= 1.05*ideal.Seconds()),
 	})
+	// What promptfoo got wrong at this concurrency: its own queueing
+	// recorded as model latency. The same yardstick as the fidelity row.
+	wire := map[string]time.Duration{}
+	for _, r := range recs {
+		if r.Status == 200 {
+			wire[r.Prompt] = r.Wire
+		}
+	}
+	var excess []float64
+	for i, p := range f.prompts {
+		l, ok1 := lat["t/c"+strconv.Itoa(i)]
+		w, ok2 := wire[p]
+		if ok1 && ok2 {
+			excess = append(excess, ms(l-w))
+		}
+	}
+	if len(excess) > 0 {
+		e.add(row{
+			what:     "… the same run: recorded latency − the server's time from request received to answer written",
+			measured: spread(excess),
+		})
+	}
 	return nil
 }
 
