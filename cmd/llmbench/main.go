@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -87,6 +88,14 @@ func versionString() string {
 		}
 	}
 	return version + " (commit " + c + ")"
+}
+
+// harnessString is what a run records of the harness that made it: the
+// version and the platform, which tells how its latencies were timed
+// (kernel receive stamps on Linux, the process clock elsewhere; see
+// providers/wiretime).
+func harnessString() string {
+	return versionString() + " on " + runtime.GOOS + "/" + runtime.GOARCH
 }
 
 func main() {

@@ -143,7 +143,7 @@ func executeRun(ctx, abort context.Context, cfg *bench.Config, ro runOptions, on
 	prog := newProgress(stderr)
 	rep, err := bench.Execute(ctx, prep, store, bench.Options{
 		Resume:   resume,
-		Version:  versionString(),
+		Version:  harnessString(),
 		Abort:    abort,
 		WaitLock: ro.WaitLock,
 		LockWaiting: func(holder string) {
