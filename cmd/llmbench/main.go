@@ -132,7 +132,7 @@ func oneLine(err error) string {
 func run(ctx, abort context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	app := newApp(abort, stdout, stderr)
 	app.Reader = stdin
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, intersperse(app, args))
 	if err != nil && exitCode(err) == ExitFailed && isUsage(err) {
 		return withCode(ExitUsage, err)
 	}
@@ -164,7 +164,8 @@ or your own) concurrently against many model backends, scores every answer,
 stores scores, latencies and tokens in SQLite, and renders a self-contained
 HTML report that compares every target with a baseline (GPT-4o by default).
 
-Flags go before arguments: llmbench COMMAND [flags] [arguments].
+Flags may come before or after arguments: llmbench COMMAND [flags] [arguments]
+[flags]; "--" ends them.
 
 Start offline with:  llmbench demo`,
 		Writer:                 stdout,
@@ -200,7 +201,7 @@ func dbFlag() *cli.StringFlag {
 // requireNoArgs rejects stray arguments (often a flag written after an argument).
 func requireNoArgs(c *cli.Context) error {
 	if c.Args().Len() > 0 {
-		return usageErrorf("unexpected argument %q: flags go before arguments (see: %s --help)", c.Args().First(), c.Command.HelpName)
+		return usageErrorf("unexpected argument %q (see: %s --help)", c.Args().First(), c.Command.HelpName)
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"run", "--nope"}, ExitUsage, "flag provided but not defined"},
 		{"missing required flag", []string{"run"}, ExitUsage, "config"},
 		{"unknown command", []string{"frobnicate"}, ExitUsage, ""},
-		{"stray argument", []string{"runs", "list", "extra"}, ExitUsage, "flags go before arguments"},
+		{"stray argument", []string{"runs", "list", "extra"}, ExitUsage, `unexpected argument "extra"`},
 		{"validate without path", []string{"suites", "validate"}, ExitUsage, "needs at least one"},
 		{"broken suite", []string{"suites", "validate", badSuite}, ExitFailed, "suite.yaml:"},
 		{"broken suite in run: nothing runs", []string{"run", "--config", badConfig, "--db", filepath.Join(dir, "x.db")}, ExitFailed, "suite.yaml:6:"},

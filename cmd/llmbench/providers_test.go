@@ -218,7 +218,7 @@ func TestProvidersCheckUsage(t *testing.T) {
 		{"no config", []string{"providers", "check"}, ExitUsage, "--config"},
 		{"unknown target", []string{"providers", "check", "--config", cfg, "--target", "b"}, ExitUsage, "no target named b"},
 		{"bad timeout", []string{"providers", "check", "--config", cfg, "--timeout", "0s"}, ExitUsage, "timeout"},
-		{"stray argument", []string{"providers", "check", "--config", cfg, "extra"}, ExitUsage, "flags go before arguments"},
+		{"stray argument", []string{"providers", "check", "--config", cfg, "extra"}, ExitUsage, `unexpected argument "extra"`},
 		{"missing config file", []string{"providers", "check", "--config", cfg + ".none"}, ExitFailed, "none"},
 	}
 	for _, tt := range tests {

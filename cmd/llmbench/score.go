@@ -58,7 +58,7 @@ scores for the other metrics.`,
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() > 1 {
-				return usageErrorf("score reads one FILE or stdin, got %d arguments (flags go before arguments)", c.Args().Len())
+				return usageErrorf("score reads one FILE or stdin, got %d arguments", c.Args().Len())
 			}
 			specs, err := scoreSpecs(c.String("metric"), c.String("tokenizer"), c.Bool("stem"))
 			if err != nil {

@@ -50,7 +50,7 @@ and what to fix, every problem at once; nothing is written then.`,
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() != 2 {
-				return usageErrorf("suites import needs SRC and DEST, after the flags (usage: %s)", c.Command.UsageText)
+				return usageErrorf("suites import needs SRC and DEST (usage: %s)", c.Command.UsageText)
 			}
 			opts := importers.Options{
 				Format:        c.String("format"),

@@ -68,7 +68,7 @@ func TestSuitesImportErrors(t *testing.T) {
 		{"no format", []string{"suites", "import", bad, dir}, ExitUsage, "format"},
 		{"unknown format", []string{"suites", "import", "--format", "squad", bad, filepath.Join(dir, "o1")}, ExitUsage, `unknown format "squad"`},
 		{"flag the format does not take", []string{"suites", "import", "--format", "gsm8k", "--images", dir, bad, filepath.Join(dir, "o2")}, ExitUsage, "does not take --images"},
-		{"flag after the arguments", []string{"suites", "import", "--format", "gsm8k", bad, filepath.Join(dir, "o3"), "--limit", "2"}, ExitUsage, "needs SRC and DEST, after the flags"},
+		{"flag after the arguments is taken", []string{"suites", "import", "--format", "gsm8k", bad, filepath.Join(dir, "o3"), "--limit", "2"}, ExitFailed, bad + ": 1 problem, nothing written"},
 		{"bad source", []string{"suites", "import", "--format", "gsm8k", bad, filepath.Join(dir, "o4")}, ExitFailed, bad + ": 1 problem, nothing written:\n" + bad + ":2: not valid JSON"},
 		{"missing source", []string{"suites", "import", "--format", "gsm8k", filepath.Join(dir, "none.jsonl"), filepath.Join(dir, "o5")}, ExitFailed, "none.jsonl"},
 	}
