@@ -100,8 +100,11 @@ the suite JSON Schema, so mistakes are flagged while typing.`,
 						return usageErrorf("suites new needs one folder name (usage: llmbench suites new --kind %s NAME)", strings.Join(suites.ScaffoldKinds, "|"))
 					}
 					kind := c.String("kind")
-					if !slices.Contains(suites.ScaffoldKinds, kind) {
+					if kind == "" {
 						return usageErrorf("suites new needs --kind, one of %s", strings.Join(suites.ScaffoldKinds, ", "))
+					}
+					if !slices.Contains(suites.ScaffoldKinds, kind) {
+						return usageErrorf("suites new: unknown --kind %q: one of %s", kind, strings.Join(suites.ScaffoldKinds, ", "))
 					}
 					dir := c.Args().First()
 					files, err := suites.Scaffold(dir, kind)

@@ -120,7 +120,7 @@ func TestSuitesNewUsage(t *testing.T) {
 		msg  string
 	}{
 		{"no kind", []string{"suites", "new", filepath.Join(dir, "a")}, ExitUsage, "needs --kind, one of reasoning, summarisation, vision, judge, free"},
-		{"unknown kind", []string{"suites", "new", "--kind", "poems", filepath.Join(dir, "a")}, ExitUsage, "needs --kind"},
+		{"unknown kind", []string{"suites", "new", "--kind", "poems", filepath.Join(dir, "a")}, ExitUsage, `unknown --kind "poems": one of reasoning`},
 		{"no name", []string{"suites", "new", "--kind", "free"}, ExitUsage, "needs one folder name"},
 		{"folder not empty", []string{"suites", "new", "--kind", "free", dir}, ExitFailed, "is not empty"},
 	}
