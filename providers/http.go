@@ -181,3 +181,27 @@ func Snippet(b []byte) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// IsStream decides how to read a 2xx body: by its media type when that is
+// clear, else by what was asked for (some servers answer a streaming
+// request with plain JSON, or label a stream text/plain).
+func IsStream(contentType string, asked bool) bool {
+	ct := strings.ToLower(contentType)
+	switch {
+	case strings.HasPrefix(ct, "text/event-stream"):
+		return true
+	case strings.HasPrefix(ct, "application/json"):
+		return false
+	}
+	return asked
+}
+
+// TooLarge is the error for a response whose declared length is over
+// maxBody, or nil: such a body is refused before a byte of it is read.
+func TooLarge(resp *http.Response, maxBody int64) *Error {
+	if resp.ContentLength <= maxBody {
+		return nil
+	}
+	return &Error{Class: BadResponse, Status: resp.StatusCode,
+		Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", resp.ContentLength, maxBody)}
+}

@@ -169,13 +169,12 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return nil, c.httpError(ctx, hresp, raw)
 	}
-	if hresp.ContentLength > c.maxBody {
-		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
-			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, c.maxBody)}
+	if perr := providers.TooLarge(hresp, c.maxBody); perr != nil {
+		return nil, perr
 	}
 	out := &providers.Response{RateLimit: providers.RateLimitHeaders(hresp.Header)}
 	rd := providers.LimitBody(raw, c.maxBody)
-	if isStream(hresp.Header.Get("Content-Type"), req.Stream) {
+	if providers.IsStream(hresp.Header.Get("Content-Type"), req.Stream) {
 		perr = c.readStream(ctx, rd, clk, out)
 	} else {
 		perr = c.readJSON(ctx, rd, clk, out)
@@ -187,17 +186,4 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 		return nil, perr
 	}
 	return out, nil
-}
-
-// isStream decides how to read a 2xx body: by its media type when that is
-// clear, else by what was asked for.
-func isStream(contentType string, asked bool) bool {
-	ct := strings.ToLower(contentType)
-	switch {
-	case strings.HasPrefix(ct, "text/event-stream"):
-		return true
-	case strings.HasPrefix(ct, "application/json"):
-		return false
-	}
-	return asked
 }

@@ -272,9 +272,8 @@ func (c *nativeClient) call(ctx context.Context, req *providers.Request) (*provi
 	defer hresp.Body.Close()
 	raw := providers.WatchStall(hresp.Body, c.stall, cancel)
 	defer raw.Stop()
-	if hresp.ContentLength > c.maxBody {
-		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
-			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, c.maxBody)}
+	if perr := providers.TooLarge(hresp, c.maxBody); perr != nil {
+		return nil, perr
 	}
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return nil, c.httpError(ctx, hresp, raw)

@@ -204,13 +204,12 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return nil, c.httpError(ctx, hresp, raw)
 	}
-	if hresp.ContentLength > c.maxBody {
-		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
-			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, c.maxBody)}
+	if perr := providers.TooLarge(hresp, c.maxBody); perr != nil {
+		return nil, perr
 	}
 	out := &providers.Response{RateLimit: providers.RateLimitHeaders(hresp.Header)}
 	body2 := providers.LimitBody(raw, c.maxBody)
-	if isStream(hresp.Header.Get("Content-Type"), req.Stream) {
+	if providers.IsStream(hresp.Header.Get("Content-Type"), req.Stream) {
 		perr = c.readStream(ctx, body2, clk, out)
 	} else {
 		perr = c.readJSON(ctx, body2, clk, out)
@@ -222,20 +221,6 @@ func (c *Client) complete(ctx context.Context, req *providers.Request) (*provide
 		return nil, perr
 	}
 	return out, nil
-}
-
-// isStream decides how to read a 2xx body: by its media type when that is
-// clear, else by what was asked for (some servers answer a streaming
-// request with plain JSON, or label a stream text/plain).
-func isStream(contentType string, asked bool) bool {
-	ct := strings.ToLower(contentType)
-	switch {
-	case strings.HasPrefix(ct, "text/event-stream"):
-		return true
-	case strings.HasPrefix(ct, "application/json"):
-		return false
-	}
-	return asked
 }
 
 func (c *Client) keyName() string {

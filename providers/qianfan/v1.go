@@ -318,9 +318,8 @@ func (c *v1Client) send(ctx context.Context, target string, body []byte, req *pr
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return nil, c.httpError(ctx, hresp, raw)
 	}
-	if hresp.ContentLength > c.maxBody {
-		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
-			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, c.maxBody)}
+	if perr := providers.TooLarge(hresp, c.maxBody); perr != nil {
+		return nil, perr
 	}
 	// The v1 body names no model: the answer is the requested one's.
 	out := &providers.Response{Model: req.Model, RateLimit: providers.RateLimitHeaders(hresp.Header)}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -223,15 +222,14 @@ func (n *nativeClient) complete(ctx context.Context, req *providers.Request) (*p
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		return nil, n.httpError(ctx, hresp, raw)
 	}
-	if hresp.ContentLength > n.maxBody {
-		return nil, &providers.Error{Class: providers.BadResponse, Status: hresp.StatusCode,
-			Message: fmt.Sprintf("response body of %d bytes exceeds the %d-byte limit", hresp.ContentLength, n.maxBody)}
+	if perr := providers.TooLarge(hresp, n.maxBody); perr != nil {
+		return nil, perr
 	}
 	// The native API names no model in its answers: the requested one is
 	// what answered.
 	out := &providers.Response{Model: req.Model, RateLimit: providers.RateLimitHeaders(hresp.Header)}
 	limited := providers.LimitBody(raw, n.maxBody)
-	if isStream(hresp.Header.Get("Content-Type"), req.Stream) {
+	if providers.IsStream(hresp.Header.Get("Content-Type"), req.Stream) {
 		perr = n.readStream(ctx, limited, clk, out)
 	} else {
 		perr = n.readJSON(ctx, limited, clk, out)
@@ -243,19 +241,6 @@ func (n *nativeClient) complete(ctx context.Context, req *providers.Request) (*p
 		return nil, perr
 	}
 	return out, nil
-}
-
-// isStream decides how to read a 2xx body: by its media type when that is
-// clear, else by what was asked for.
-func isStream(contentType string, asked bool) bool {
-	ct := strings.ToLower(contentType)
-	switch {
-	case strings.HasPrefix(ct, "text/event-stream"):
-		return true
-	case strings.HasPrefix(ct, "application/json"):
-		return false
-	}
-	return asked
 }
 
 // readJSON reads a whole answer: {"data":{"choices":[{"message":"…"}],"usage":{…}}}.
