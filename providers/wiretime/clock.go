@@ -87,13 +87,8 @@ func unwrap(conn net.Conn) *Conn {
 func (c *Clock) Since() time.Duration {
 	now := time.Now()
 	d := now.Sub(c.begun())
-	if wc := c.conn.Load(); wc != nil {
-		if at := wc.arrival.Load(); at != 0 {
-			lag := time.Duration(now.UnixNano() - at)
-			if lag >= 0 && lag <= d {
-				d -= lag
-			}
-		}
+	if lag, ok := c.lag(now, d); ok {
+		d -= lag
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -104,17 +99,24 @@ func (c *Clock) Since() time.Duration {
 
 // Stamped reports whether Since would use a kernel receive stamp now.
 func (c *Clock) Stamped() bool {
+	now := time.Now()
+	_, ok := c.lag(now, now.Sub(c.begun()))
+	return ok
+}
+
+// lag is how long before now the newest bytes read arrived, when there is
+// a stamp inside the call's own interval d (ending now).
+func (c *Clock) lag(now time.Time, d time.Duration) (time.Duration, bool) {
 	wc := c.conn.Load()
 	if wc == nil {
-		return false
+		return 0, false
 	}
 	at := wc.arrival.Load()
 	if at == 0 {
-		return false
+		return 0, false
 	}
-	now := time.Now()
 	lag := time.Duration(now.UnixNano() - at)
-	return lag >= 0 && lag <= now.Sub(c.begun())
+	return lag, lag >= 0 && lag <= d
 }
 
 // begun is when the request went to the kernel, or Begin when that is
